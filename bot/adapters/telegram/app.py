@@ -1,0 +1,238 @@
+"""The Telegram adapter: builds the PTB Application and turns updates into Service calls.
+
+Thin on purpose: it only translates between Telegram's objects and the domain's.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeDefault,
+    Chat,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram.render import show
+from bot.config import Settings
+from bot.domain.commands import menu
+from bot.domain.context import Actor, ChatRef
+from bot.domain.replies import Outcome
+from bot.domain.service import Service
+from bot.i18n import LANGUAGES
+
+log = logging.getLogger(__name__)
+
+ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's GroupAnonymousBot
+ADMIN_CACHE_SECONDS = 300
+
+
+def build(settings: Settings, service: Service) -> Application:
+    """The whole wiring in one place."""
+    app = (
+        ApplicationBuilder()
+        .token(settings.token or "")
+        .base_url(settings.api_url)
+        .base_file_url(settings.file_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .build()
+    )
+    app.bot_data["service"] = service
+    app.bot_data["admins"] = {}
+    service.is_admin = lambda chat_id, user_id: _is_admin(app, chat_id, user_id)
+
+    app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, on_command))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(MessageHandler(
+        filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text))
+    app.add_handler(MessageHandler(
+        (filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.AUDIO
+         | filters.Document.ALL | filters.ANIMATION | filters.VIDEO_NOTE | filters.LOCATION)
+        & ~filters.UpdateType.EDITED, on_other))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def register_commands(app: Application) -> None:
+    """The command menu, per language, as Telegram's clients show it."""
+    service: Service = app.bot_data["service"]
+    service.bot_username = app.bot.username or ""
+    for language in LANGUAGES:
+        commands = [BotCommand(name, description) for name, description in menu(language)]
+        await app.bot.set_my_commands(commands, language_code=language)
+    default = [BotCommand(n, d) for n, d in menu(service.language)]
+    await app.bot.set_my_commands(default, scope=BotCommandScopeDefault())
+    log.info("bot @%s ready; command menus set for %s", app.bot.username, ", ".join(LANGUAGES))
+
+
+# -- translating Telegram's objects -------------------------------------------------
+
+
+def chat_ref(chat: Chat) -> ChatRef:
+    return ChatRef(chat.id, chat.type, chat.title or chat.full_name or "")
+
+
+def actor(message: Message | None, update: Update) -> Actor:
+    if message is not None and message.sender_chat is not None:
+        # An anonymous admin posts as the group itself.
+        anonymous = message.sender_chat.id == message.chat.id
+        return Actor(message.sender_chat.id, message.sender_chat.title or "Admin",
+                     None, anonymous_admin=anonymous)
+    user = update.effective_user
+    return Actor(user.id, user.full_name, user.language_code)
+
+
+async def _is_admin(app: Application, chat_id: int, user_id: int) -> bool:
+    cache: dict = app.bot_data["admins"]
+    hit = cache.get((chat_id, user_id))
+    if hit and hit[1] > time.monotonic():
+        return hit[0]
+    try:
+        member = await app.bot.get_chat_member(chat_id, user_id)
+        ok = member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+    except TelegramError:
+        log.warning("could not check admin status in chat %s", chat_id)
+        ok = False
+    cache[(chat_id, user_id)] = (ok, time.monotonic() + ADMIN_CACHE_SECONDS)
+    return ok
+
+
+def _ignored(message: Message) -> bool:
+    """Messages from other bots and from channels are not for us."""
+    if message.from_user and message.from_user.is_bot and \
+            message.from_user.id != ANONYMOUS_ADMIN_BOT:
+        return True
+    return message.sender_chat is not None and message.sender_chat.id != message.chat.id
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE, chat: Chat, outcome: Outcome,
+                  thread_id: int | None) -> None:
+    service: Service = context.bot_data["service"]
+    for reply in outcome.replies:
+        try:
+            sent = await show(context.bot, chat.id, reply, thread_id)
+        except Forbidden:
+            log.info("chat %s no longer reachable; marked inactive", chat.id)
+            await service.set_active(chat.id, False)
+            return
+        if sent is not None:
+            await service.sent(chat.id, reply, sent.message_id)
+
+
+def _thread(message: Message | None) -> int | None:
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
+# -- handlers -------------------------------------------------------------------------
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A /command, also as /command@ThisBot; commands for other bots are ignored."""
+    message = update.effective_message
+    if message is None or message.text is None or _ignored(message):
+        return
+    head, _, args = message.text.partition(" ")
+    name, _, target = head[1:].partition("@")
+    if target and target.lower() != (context.bot.username or "").lower():
+        return
+    service: Service = context.bot_data["service"]
+    outcome = await service.command(chat_ref(message.chat), actor(message, update), name, args,
+                                    update_id=update.update_id, message_id=message.message_id)
+    await deliver(context, message.chat, outcome, _thread(message))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    service: Service = context.bot_data["service"]
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None or not query.data:
+        await query.answer()
+        return
+    outcome = await service.button(
+        chat_ref(message.chat), Actor(query.from_user.id, query.from_user.full_name,
+                                      query.from_user.language_code),
+        query.data, message_id=message.message_id, update_id=update.update_id)
+    await query.answer(outcome.toast[:200] if outcome.toast else None, show_alert=outcome.alert)
+    await deliver(context, message.chat, outcome, _thread(message))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or _ignored(message):
+        return
+    reply_to = message.reply_to_message
+    service: Service = context.bot_data["service"]
+    mine = reply_to is not None and reply_to.from_user is not None and \
+        reply_to.from_user.id == context.bot.id
+    if message.chat.type != ChatType.PRIVATE and not mine:
+        return  # ordinary chatter in the group: never stored
+    outcome = await service.text(chat_ref(message.chat), actor(message, update), message.text,
+                                 reply_to=reply_to.message_id if mine else None,
+                                 update_id=update.update_id, message_id=message.message_id)
+    await deliver(context, message.chat, outcome, _thread(message))
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or _ignored(message):
+        return
+    reply_to = message.reply_to_message
+    mine = reply_to is not None and reply_to.from_user is not None and \
+        reply_to.from_user.id == context.bot.id
+    if message.chat.type != ChatType.PRIVATE and not mine:
+        return
+    service: Service = context.bot_data["service"]
+    outcome = await service.other(chat_ref(message.chat), actor(message, update),
+                                  reply_to=reply_to.message_id if mine else None,
+                                  update_id=update.update_id)
+    await deliver(context, message.chat, outcome, _thread(message))
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Added to a group: say hello. Removed or blocked: stop talking, keep the data."""
+    change = update.my_chat_member
+    service: Service = context.bot_data["service"]
+    status = change.new_chat_member.status
+    if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+        await service.set_active(change.chat.id, False)
+        return
+    was = change.old_chat_member.status
+    if was in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+        await service.set_active(change.chat.id, True)
+        if change.chat.type != ChatType.PRIVATE:
+            user = change.from_user
+            outcome = await service.command(
+                chat_ref(change.chat), Actor(user.id, user.full_name, user.language_code),
+                "start", "", update_id=update.update_id)
+            await deliver(context, change.chat, outcome, None)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log it, tell the chat kindly, and carry on with the next update."""
+    log.error("error while handling an update: %s", context.error, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        service: Service = context.bot_data["service"]
+        try:
+            text = await service.error_text(update.effective_chat.id)
+            await context.bot.send_message(update.effective_chat.id, text)
+        except Exception:  # the chat may be unreachable; the log already says why
+            log.warning("could not tell chat %s about the error", update.effective_chat.id)

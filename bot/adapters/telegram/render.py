@@ -1,0 +1,43 @@
+"""Replies to Telegram calls: keyboards, reply prompts, the thread to answer in."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.domain.replies import Reply
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
+    if reply.force_reply:
+        return ForceReply(selective=False, input_field_placeholder=(reply.placeholder or "")[:64]
+                          or None)
+    if reply.buttons:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+             for row in reply.buttons])
+    return None
+
+
+async def show(bot: Bot, chat_id: int, reply: Reply, thread_id: int | None) -> Message | None:
+    """Send or edit one reply; returns the message when one was sent."""
+    keyboard = markup(reply)
+    if reply.edit is not None:
+        try:
+            await bot.edit_message_text(
+                reply.text, chat_id=chat_id, message_id=reply.edit, parse_mode=ParseMode.HTML,
+                reply_markup=keyboard if isinstance(keyboard, InlineKeyboardMarkup) else None)
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
+        return None
+    return await bot.send_message(
+        chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+        message_thread_id=thread_id)

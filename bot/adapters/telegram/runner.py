@@ -1,0 +1,66 @@
+"""Start and stop the bot on Telegram (long polling), with its store and service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.adapters.telegram.app import build, register_commands
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.service import Service
+from bot.store.repo import Repo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Running:
+    app: Application
+    repo: Repo
+    service: Service
+
+    async def stop(self) -> None:
+        if self.app.updater and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        await self.repo.close()
+
+
+async def start(settings: Settings, clock: Clock | None = None, *,
+                poll_timeout: int = 30) -> Running:
+    repo = await Repo.open(settings.database_path)
+    try:
+        service = Service(repo, clock or Clock(), language=settings.language,
+                          timezone=settings.timezone)
+        app = build(settings, service)
+        await app.initialize()
+        await register_commands(app)
+        await app.start()
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout)
+    except BaseException:
+        await repo.close()
+        raise
+    return Running(app, repo, service)
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM."""
+    running = await start(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("running on Telegram; press Ctrl-C to stop")
+    try:
+        await stop.wait()
+    finally:
+        await running.stop()
+        log.info("stopped")

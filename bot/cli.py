@@ -1,0 +1,86 @@
+"""The program: `samenwerkbot [run|console]`. Bad settings give one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+
+from bot import config
+from bot.domain.flows import FlowError
+
+HELP = """\
+Samenwerkbot coaches volunteer organisations through working together, in a
+Telegram group with the board members of every partner.
+
+  samenwerkbot            the console without TELEGRAM_BOT_TOKEN, Telegram with it
+  samenwerkbot run        run on Telegram (long polling); needs TELEGRAM_BOT_TOKEN
+  samenwerkbot console    chat with the bot in this terminal; /as NAME plays another
+                          member, numbers press buttons, /quit stops
+
+Settings (environment variables):
+  TELEGRAM_BOT_TOKEN  the token from @BotFather
+  TELEGRAM_API_URL    Bot API base URL (default https://api.telegram.org/bot)
+  DATABASE_PATH       SQLite file (default ./data/samenwerkbot.sqlite3)
+  BOT_LANGUAGE        nl or en (default nl)
+  BOT_TIMEZONE        e.g. Europe/Amsterdam (default), Europe/Brussels
+  LOG_LEVEL           DEBUG, INFO (default), WARNING, ERROR
+"""
+
+NO_TOKEN = """\
+No TELEGRAM_BOT_TOKEN set, so this is the terminal console.
+To run on Telegram: create a bot with @BotFather, then
+  TELEGRAM_BOT_TOKEN=123456:ABC... samenwerkbot run
+"""
+
+
+def _logging(settings: config.Settings) -> None:
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and Telegram's URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+    token_filter = config.TokenFilter(settings.token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(token_filter)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="samenwerkbot", description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", choices=("run", "console"),
+                        help="what to do (default: console without a token, run with one)")
+    parser.add_argument("--name", help="your name in the console (default: your login name)")
+    args = parser.parse_args(argv)
+    try:
+        settings = config.load()
+        command = args.command or ("run" if settings.token else "console")
+        if command == "run" and not settings.token:
+            raise config.ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather, or use "
+                "`samenwerkbot console`")
+        _logging(settings)
+        if command == "console":
+            from bot.adapters import console
+            if args.command is None:
+                print(NO_TOKEN)
+            name = args.name or (getpass.getuser() or "Ik").capitalize()
+            asyncio.run(console.run(settings, name))
+        else:
+            from bot.adapters.telegram.runner import serve
+            asyncio.run(serve(settings))
+    except config.ConfigError as exc:
+        print(f"samenwerkbot: {exc}", file=sys.stderr)
+        return 2
+    except FlowError as exc:
+        print(f"samenwerkbot: bad flow definition: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

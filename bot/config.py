@@ -1,0 +1,97 @@
+"""Settings from the environment, validated once at start."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import LANGUAGES
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A bad setting; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    api_url: str
+    database_path: Path
+    language: str
+    timezone: str
+    log_level: str
+
+    @property
+    def file_url(self) -> str:
+        # Telegram serves files under /file/bot<token>; a local Bot API server does the same.
+        return self.api_url[: -len("bot")] + "file/bot" if self.api_url.endswith("bot") else self.api_url
+
+
+def load(env: dict[str, str] | None = None) -> Settings:
+    """Read and check every setting; raise ConfigError on the first bad one."""
+    env = os.environ if env is None else env
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if token is not None and (":" not in token or any(c.isspace() for c in token)):
+        raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)")
+
+    api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
+    parsed = urlparse(api_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(
+            f"TELEGRAM_API_URL must be an http(s) URL such as {DEFAULT_API_URL}, not {api_url!r}"
+        )
+
+    language = env.get("BOT_LANGUAGE", "").strip().lower() or "nl"
+    if language not in LANGUAGES:
+        raise ConfigError(f"BOT_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {language!r}")
+
+    timezone = env.get("BOT_TIMEZONE", "").strip() or "Europe/Amsterdam"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"BOT_TIMEZONE is not a known time zone: {timezone!r} (try Europe/Amsterdam)"
+        ) from None
+
+    log_level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
+
+    db = Path(env.get("DATABASE_PATH", "").strip() or "data/samenwerkbot.sqlite3")
+    _check_writable(db)
+    return Settings(token, api_url, db, language, timezone, log_level)
+
+
+def _check_writable(db: Path) -> None:
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"DATABASE_PATH: cannot create folder {db.parent}: {exc.strerror}") from None
+    if db.is_dir():
+        raise ConfigError(f"DATABASE_PATH points to a folder, not a file: {db}")
+    target = db if db.exists() else db.parent
+    if not os.access(target, os.W_OK):
+        raise ConfigError(f"DATABASE_PATH is not writable: {db}")
+
+
+class TokenFilter(logging.Filter):
+    """Blank the token out of every log record (httpx logs full URLs)."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<token>")
+                record.args = None
+        return True

@@ -1,0 +1,1 @@
+"""The product's logic. Nothing in here imports telegram."""

@@ -1,0 +1,74 @@
+"""Turning raw input into stored answer values, and stored values back into text."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from babel import Locale
+
+from bot.domain.context import esc
+from bot.domain.flows import Step
+from bot.i18n import LANGUAGES, Texts
+
+MAX_ORGS = 12
+MAX_ORG_NAME = 60
+
+
+def _month_names() -> dict[str, int]:
+    names: dict[str, int] = {}
+    for language in LANGUAGES:
+        months = Locale.parse(language).months["format"]
+        for width in ("wide", "abbreviated"):
+            for number, name in months[width].items():
+                names[name.lower().rstrip(".")] = number
+    return names
+
+
+MONTHS = _month_names()
+NUMERIC = re.compile(r"^(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})$")
+WORDED = re.compile(r"^(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})$")
+
+
+def parse_date(text: str) -> date | None:
+    """15-03-2027, 15/3/2027, 2027-03-15, 15 maart 2027, 15 March 2027."""
+    text = text.strip().lower()
+    try:
+        if match := NUMERIC.match(text):
+            a, b, c = (int(x) for x in match.groups())
+            return date(a, b, c) if len(match.group(1)) == 4 else date(c, b, a)
+        if (match := WORDED.match(text)) and match.group(2) in MONTHS:
+            return date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_organisations(text: str) -> list[str]:
+    """One name per line (commas work too); duplicates and blanks dropped."""
+    names: list[str] = []
+    lines = text.splitlines() if "\n" in text else text.split(",")
+    for raw in lines:
+        name = " ".join(raw.strip(" •-*\t").split())[:MAX_ORG_NAME]
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names[:MAX_ORGS]
+
+
+def show(step: Step, value: object, t: Texts) -> str:
+    """An answer as HTML for a summary; user text escaped."""
+    if value is None:
+        return ""
+    if step.kind in ("choice",):
+        return esc(t.key(step.choice_key(str(value))))
+    if step.kind == "multi":
+        return ", ".join(esc(t.key(step.choice_key(v))) for v in value) or "–"
+    if step.kind == "yesno":
+        return t._("Yes") if value == "yes" else t._("No")
+    if step.kind == "scale":
+        return f"{value}/5"
+    if step.kind == "date":
+        return esc(t.date(date.fromisoformat(value)))
+    if step.kind == "organisations":
+        return esc(", ".join(value))
+    return esc(str(value))

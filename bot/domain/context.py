@@ -1,0 +1,50 @@
+"""Who did what where: the adapter-neutral description of one incoming event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape as _escape
+
+from bot.i18n import Texts
+from bot.store.repo import Chat, Member, Repo
+
+
+def esc(text: str) -> str:
+    """Escape user text for Telegram HTML."""
+    return _escape(text, quote=False)
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    id: int
+    type: str  # private, group, supergroup
+    title: str = ""
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in ("group", "supergroup")
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    name: str
+    language_code: str | None = None
+    anonymous_admin: bool = False  # posting as the group itself
+
+
+@dataclass
+class Ctx:
+    """Everything one handler needs, loaded once per event."""
+
+    repo: Repo
+    chat: Chat
+    ref: ChatRef
+    actor: Actor
+    member: Member
+    t: Texts
+    message_id: int | None = None
+
+    @property
+    def in_group(self) -> bool:
+        return self.ref.is_group

@@ -1,0 +1,218 @@
+"""Flow definitions: load flows/*.yaml, validate, and name every problem by file and line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.paths import FLOWS
+
+KINDS = ("text", "choice", "multi", "scale", "yesno", "date", "organisations")
+SCOPES = ("group", "organisation", "member")
+ID = re.compile(r"^[a-z][a-z0-9_]*$")
+TIP_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class FlowError(Exception):
+    """A bad flow file; the message starts with file:line."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    step: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    phase: str
+    kind: str
+    scope: str
+    choices: tuple[str, ...]
+    tip: str | None
+    when: Condition | None
+    key: str  # catalog key of the question
+
+    def choice_key(self, choice: str) -> str:
+        return f"{self.key}.{choice}"
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values a button answer can take."""
+        if self.kind in ("choice", "multi"):
+            return self.choices
+        if self.kind == "yesno":
+            return ("yes", "no")
+        if self.kind == "scale":
+            return ("1", "2", "3", "4", "5")
+        return ()
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    steps: tuple[Step, ...]
+    key: str
+
+
+@dataclass
+class Flow:
+    id: str
+    phases: tuple[Phase, ...]
+    path: Path
+    steps: tuple[Step, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.steps = tuple(s for p in self.phases for s in p.steps)
+        self._index = {s.id: i for i, s in enumerate(self.steps)}
+        self._phase_index = {p.id: i for i, p in enumerate(self.phases)}
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[self._index[step_id]]
+
+    def index(self, step_id: str) -> int:
+        return self._index[step_id]
+
+    def phase(self, phase_id: str) -> Phase:
+        return self.phases[self._phase_index[phase_id]]
+
+    def phase_number(self, phase_id: str) -> int:
+        return self._phase_index[phase_id] + 1
+
+    def text_keys(self) -> list[str]:
+        """Every catalog key this flow needs."""
+        keys = [f"{self.id}.title"]
+        for phase in self.phases:
+            keys += [f"{phase.key}.title", f"{phase.key}.intro"]
+            for step in phase.steps:
+                keys += [step.key, f"{step.key}.short"]
+                keys += [step.choice_key(c) for c in step.choices]
+        return keys
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping (as key `__line__`)."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _fail(path: Path, line: object, message: str) -> FlowError:
+    return FlowError(f"{path}:{line}: {message}")
+
+
+def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
+    """Read and validate one flow file."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise _fail(path, line, f"not valid YAML: {exc.problem}") from None
+    if not isinstance(data, dict):
+        raise _fail(path, 1, "a flow file must be a mapping with `id` and `phases`")
+    flow_id = data.get("id")
+    if not isinstance(flow_id, str) or not ID.match(flow_id):
+        raise _fail(path, data["__line__"], "`id` must be lowercase letters, digits and _")
+    phases_data = data.get("phases")
+    if not isinstance(phases_data, list) or not phases_data:
+        raise _fail(path, data["__line__"], "`phases` must be a non-empty list")
+
+    seen_steps: dict[str, Step] = {}
+    phases = []
+    for pdata in phases_data:
+        if not isinstance(pdata, dict):
+            raise _fail(path, data["__line__"], "each phase must be a mapping with `id` and `steps`")
+        line = pdata["__line__"]
+        pid = pdata.get("id")
+        if not isinstance(pid, str) or not ID.match(pid):
+            raise _fail(path, line, "phase `id` must be lowercase letters, digits and _")
+        if any(p.id == pid for p in phases):
+            raise _fail(path, line, f"phase `{pid}` is defined twice")
+        steps_data = pdata.get("steps")
+        if not isinstance(steps_data, list) or not steps_data:
+            raise _fail(path, line, f"phase `{pid}` needs a non-empty `steps` list")
+        steps = []
+        for sdata in steps_data:
+            step = _step(path, flow_id, pid, sdata, seen_steps, known_tips)
+            seen_steps[step.id] = step
+            steps.append(step)
+        phases.append(Phase(pid, tuple(steps), f"{flow_id}.{pid}"))
+    return Flow(flow_id, tuple(phases), path)
+
+
+def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str, Step],
+          known_tips: set[str] | None) -> Step:
+    if not isinstance(data, dict):
+        raise _fail(path, "?", f"a step in phase `{phase_id}` must be a mapping")
+    line = data["__line__"]
+    unknown = set(data) - {"id", "kind", "scope", "choices", "tip", "when", "__line__"}
+    if unknown:
+        raise _fail(path, line, f"unknown field(s) {', '.join(sorted(unknown))}")
+    sid = data.get("id")
+    if not isinstance(sid, str) or not ID.match(sid):
+        raise _fail(path, line, "step `id` must be lowercase letters, digits and _")
+    if sid in seen:
+        raise _fail(path, line, f"step `{sid}` is defined twice")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise _fail(path, line, f"step `{sid}`: `kind` must be one of {', '.join(KINDS)}")
+    scope = data.get("scope", "group")
+    if scope not in SCOPES:
+        raise _fail(path, line, f"step `{sid}`: `scope` must be one of {', '.join(SCOPES)}")
+    choices = data.get("choices", [])
+    if kind in ("choice", "multi"):
+        if not isinstance(choices, list) or len(choices) < 2 or len(choices) > 12:
+            raise _fail(path, line, f"step `{sid}`: `choices` needs 2 to 12 ids")
+        for c in choices:
+            if not isinstance(c, str) or not ID.match(c):
+                raise _fail(path, line, f"step `{sid}`: choice {c!r} is not a valid id")
+        if len(set(choices)) != len(choices):
+            raise _fail(path, line, f"step `{sid}`: a choice is listed twice")
+    elif choices:
+        raise _fail(path, line, f"step `{sid}`: only choice and multi steps have `choices`")
+    tip = data.get("tip")
+    if tip is not None:
+        if not isinstance(tip, str) or not TIP_ID.match(tip):
+            raise _fail(path, line, f"step `{sid}`: `tip` must be a tip id")
+        if known_tips is not None and tip not in known_tips:
+            raise _fail(path, line, f"step `{sid}`: unknown tip `{tip}`")
+    when = None
+    if "when" in data:
+        when = _condition(path, sid, data["when"], seen)
+    return Step(sid, phase_id, kind, scope, tuple(choices), tip, when,
+                f"{flow_id}.{phase_id}.{sid}")
+
+
+def _condition(path: Path, sid: str, data: object, seen: dict[str, Step]) -> Condition:
+    line = data.get("__line__", "?") if isinstance(data, dict) else "?"
+    if not isinstance(data, dict) or "step" not in data or "in" not in data:
+        raise _fail(path, line, f"step `{sid}`: `when` needs `step` and `in`")
+    ref = seen.get(data["step"])
+    if ref is None:
+        raise _fail(path, line, f"step `{sid}`: `when` must refer to an earlier step")
+    values = data["in"] if isinstance(data["in"], list) else [data["in"]]
+    values = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+    values = ["yes" if v == "true" else "no" if v == "false" else v for v in values]
+    bad = [v for v in values if v not in ref.values]
+    if not ref.values or bad:
+        raise _fail(path, line, f"step `{sid}`: `when` value(s) {bad or values} are not "
+                                f"answers of step `{ref.id}`")
+    return Condition(ref.id, tuple(values))
+
+
+def load_all(folder: Path = FLOWS, known_tips: set[str] | None = None) -> dict[str, Flow]:
+    flows = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "tips.yaml":
+            continue
+        flow = parse(path, known_tips)
+        if flow.id in flows:
+            raise _fail(path, 1, f"flow id `{flow.id}` is used by two files")
+        flows[flow.id] = flow
+    return flows

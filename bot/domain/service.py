@@ -1,0 +1,142 @@
+"""The bot's front door: every adapter (Telegram, console, tests) calls these methods.
+
+Each call is one transaction: the effects of an update, and its update id, are
+committed before the adapter shows anything, so an acknowledged answer is never lost
+and a redelivered update changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.clock import Clock
+from bot.domain import commands
+from bot.domain.context import Actor, ChatRef, Ctx
+from bot.domain.dialog import Dialog
+from bot.domain.flows import load_all
+from bot.domain.replies import Outcome, Reply
+from bot.domain.tips import TipLibrary
+from bot.i18n import LANGUAGES, pick_language, texts
+from bot.store.repo import Repo
+
+log = logging.getLogger(__name__)
+
+AdminCheck = Callable[[int, int], Awaitable[bool]]
+
+
+async def _everyone_is_admin(chat_id: int, user_id: int) -> bool:
+    return True
+
+
+class Service:
+    def __init__(self, repo: Repo, clock: Clock, *, language: str = "nl",
+                 timezone: str = "Europe/Amsterdam", is_admin: AdminCheck = _everyone_is_admin,
+                 bot_username: str = "") -> None:
+        self.repo = repo
+        self.clock = clock
+        self.language = language
+        self.timezone = timezone
+        self.is_admin = is_admin
+        self.bot_username = bot_username
+        self.tips = TipLibrary()
+        self.flows = load_all(known_tips=self.tips.ids())
+        self.dialog = Dialog(self.flows, self.tips, clock)
+
+    async def _ctx(self, ref: ChatRef, actor: Actor, message_id: int | None) -> Ctx:
+        now = self.clock.now()
+        language = pick_language(actor.language_code, self.language) if ref.type == "private" \
+            else self.language
+        chat = await self.repo.ensure_chat(ref.id, ref.type, ref.title, language, self.timezone,
+                                           now)
+        member = await self.repo.ensure_member(ref.id, actor.user_id, actor.name,
+                                               actor.anonymous_admin, now)
+        return Ctx(self.repo, chat, ref, actor, member, texts(chat.language), message_id)
+
+    async def _handle(self, update_id: int | None, ref: ChatRef, actor: Actor,
+                      message_id: int | None, work) -> Outcome:
+        async with self.repo.transaction():
+            if update_id is not None and not await self.repo.mark_update(update_id,
+                                                                         self.clock.now()):
+                log.info("update %s was handled before; ignored", update_id)
+                return Outcome()
+            ctx = await self._ctx(ref, actor, message_id)
+            return await work(ctx)
+
+    async def admin(self, ctx: Ctx) -> bool:
+        if not ctx.in_group or ctx.actor.anonymous_admin:
+            return True
+        return await self.is_admin(ctx.chat.id, ctx.actor.user_id)
+
+    # -- what adapters call -------------------------------------------------------
+
+    async def command(self, ref: ChatRef, actor: Actor, name: str, args: str, *,
+                      update_id: int | None = None, message_id: int | None = None) -> Outcome:
+        return await self._handle(update_id, ref, actor, message_id,
+                                  lambda ctx: commands.run(self, ctx, name.lower(), args.strip()))
+
+    async def button(self, ref: ChatRef, actor: Actor, data: str, *, message_id: int | None,
+                     update_id: int | None = None) -> Outcome:
+        return await self._handle(update_id, ref, actor, None,
+                                  lambda ctx: commands.press(self, ctx, data, message_id))
+
+    async def text(self, ref: ChatRef, actor: Actor, text: str, *, reply_to: int | None,
+                   update_id: int | None = None, message_id: int | None = None) -> Outcome:
+        """A text that is not a command: an answer when it replies to a question."""
+        return await self._handle(update_id, ref, actor, message_id,
+                                  lambda ctx: self._text(ctx, text, reply_to))
+
+    async def other(self, ref: ChatRef, actor: Actor, *, reply_to: int | None,
+                    update_id: int | None = None) -> Outcome:
+        """A sticker, photo, voice note… where we may have expected text."""
+        async def work(ctx: Ctx) -> Outcome:
+            if reply_to is None and ctx.in_group:
+                return Outcome()
+            if reply_to is not None and await ctx.repo.prompt(ctx.chat.id, reply_to) is None:
+                return Outcome()
+            return Outcome().say(ctx.t._(
+                "I can only keep typed text as an answer. Could you write it in words, "
+                "as a reply to the question?"))
+        return await self._handle(update_id, ref, actor, None, work)
+
+    async def sent(self, chat_id: int, reply: Reply, message_id: int) -> None:
+        """The adapter showed `reply` as message `message_id`: remember questions."""
+        if reply.prompt is not None and reply.edit is None:
+            async with self.repo.transaction():
+                run_id, step = reply.prompt
+                await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now())
+
+    async def language_of(self, chat_id: int) -> str:
+        chat = await self.repo.chat(chat_id)
+        return chat.language if chat else self.language
+
+    async def error_text(self, chat_id: int | None) -> str:
+        language = await self.language_of(chat_id) if chat_id is not None else self.language
+        return texts(language)._(
+            "😕 Sorry, something went wrong on my side. Your earlier answers are safe; "
+            "please try again in a moment.")
+
+    async def set_active(self, chat_id: int, active: bool) -> None:
+        async with self.repo.transaction():
+            if await self.repo.chat(chat_id):
+                await self.repo.set_active(chat_id, active)
+
+    # -- plain text ---------------------------------------------------------------
+
+    async def _text(self, ctx: Ctx, text: str, reply_to: int | None) -> Outcome:
+        if reply_to is not None:
+            prompt = await ctx.repo.prompt(ctx.chat.id, reply_to)
+            if prompt is not None and prompt.run_id is not None:
+                run = await ctx.repo.run(prompt.run_id)
+                if run is not None:
+                    return await self.dialog.reply(ctx, run, prompt.step, text, ctx.message_id)
+        if ctx.in_group:
+            # Ordinary chatter, or a reply to something that is not a question: not ours.
+            return Outcome()
+        run = await self.dialog.active_run(ctx)
+        if run is not None:
+            return await self.dialog.reply(ctx, run, run.state, text, ctx.message_id)
+        return Outcome().say(ctx.t._("Send /process to start, or /help to see what I can do."))
+
+
+__all__ = ["LANGUAGES", "Actor", "ChatRef", "Service"]

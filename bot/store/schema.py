@@ -1,0 +1,87 @@
+"""Numbered schema migrations; each runs once, in order, recorded in the database."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema. Chat ids cascade on update so a group upgraded to a
+    # supergroup keeps all its rows with one UPDATE of chats.id.
+    """
+    CREATE TABLE chats (
+        id          INTEGER PRIMARY KEY,
+        type        TEXT NOT NULL,
+        title       TEXT NOT NULL DEFAULT '',
+        language    TEXT NOT NULL,
+        timezone    TEXT NOT NULL,
+        active      INTEGER NOT NULL DEFAULT 1,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE organisations (
+        id          INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        name        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        UNIQUE (chat_id, name)
+    );
+    CREATE TABLE members (
+        chat_id         INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        user_id         INTEGER NOT NULL,
+        name            TEXT NOT NULL,
+        organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+        anonymous_admin INTEGER NOT NULL DEFAULT 0,
+        first_seen      TEXT NOT NULL,
+        PRIMARY KEY (chat_id, user_id)
+    );
+    CREATE TABLE flow_runs (
+        id          INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        flow        TEXT NOT NULL,
+        number      INTEGER NOT NULL DEFAULT 1,
+        state       TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('active', 'paused', 'done')),
+        started_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX flow_runs_chat ON flow_runs (chat_id, flow);
+    CREATE TABLE answers (
+        id              INTEGER PRIMARY KEY,
+        run_id          INTEGER NOT NULL REFERENCES flow_runs(id) ON DELETE CASCADE,
+        chat_id         INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        step            TEXT NOT NULL,
+        user_id         INTEGER NOT NULL,
+        user_name       TEXT NOT NULL,
+        organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+        value           TEXT NOT NULL,
+        skipped         INTEGER NOT NULL DEFAULT 0,
+        message_id      INTEGER,
+        created_at      TEXT NOT NULL
+    );
+    CREATE INDEX answers_run_step ON answers (run_id, step);
+    CREATE TABLE prompts (
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        message_id  INTEGER NOT NULL,
+        run_id      INTEGER REFERENCES flow_runs(id) ON DELETE CASCADE,
+        step        TEXT NOT NULL,
+        draft       TEXT,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE TABLE schedules (
+        chat_id     INTEGER PRIMARY KEY REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        rule        TEXT NOT NULL,
+        timezone    TEXT NOT NULL,
+        next_at     TEXT,
+        paused_until TEXT
+    );
+    CREATE TABLE checkins (
+        id          INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        opened_at   TEXT NOT NULL,
+        closed_at   TEXT,
+        reminded_at TEXT
+    );
+    CREATE TABLE processed_updates (
+        update_id    INTEGER PRIMARY KEY,
+        processed_at TEXT NOT NULL
+    );
+    """,
+]
