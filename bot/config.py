@@ -31,7 +31,9 @@ class Settings:
     @property
     def file_url(self) -> str:
         # Telegram serves files under /file/bot<token>; a local Bot API server does the same.
-        return self.api_url[: -len("bot")] + "file/bot" if self.api_url.endswith("bot") else self.api_url
+        if self.api_url.endswith("bot"):
+            return self.api_url[: -len("bot")] + "file/bot"
+        return self.api_url
 
 
 def load(env: dict[str, str] | None = None) -> Settings:
@@ -73,7 +75,8 @@ def _check_writable(db: Path) -> None:
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"DATABASE_PATH: cannot create folder {db.parent}: {exc.strerror}") from None
+        raise ConfigError(
+            f"DATABASE_PATH: cannot create folder {db.parent}: {exc.strerror}") from None
     if db.is_dir():
         raise ConfigError(f"DATABASE_PATH points to a folder, not a file: {db}")
     target = db if db.exists() else db.parent

@@ -82,8 +82,9 @@ class Texts:
 
 
 @cache
-def texts(language: str) -> Texts:
-    return Texts(language if language in LANGUAGES else LANGUAGES[0])
+def texts(language: str, locales: Path = LOCALES) -> Texts:
+    """The (cached) texts of a language; unknown languages get the first one."""
+    return Texts(language if language in LANGUAGES else LANGUAGES[0], locales)
 
 
 def pick_language(telegram_code: str | None, default: str) -> str:

@@ -61,7 +61,7 @@ class Console:
         if line.isdigit() and self.buttons:
             number = int(line)
             if not 1 <= number <= len(self.buttons):
-                self.out(texts(await self.service.language_of(CHAT.id))._(
+                self.out(self.service.texts(await self.service.language_of(CHAT.id))._(
                     "Choose a number from 1 to {n}.", n=len(self.buttons)))
                 return True
             button, message_id = self.buttons[number - 1]

@@ -153,7 +153,7 @@ async def set_language(service: Service, ctx: Ctx, choice: str,
     if not await service.admin(ctx):
         return _admins_only(ctx)
     await ctx.repo.set_language(ctx.chat.id, choice)
-    t = texts(choice)
+    t = service.texts(choice)
     return Outcome(toast=t._("Language changed")).say(
         t._("✅ From now on I speak English in this chat."))
 

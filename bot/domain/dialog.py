@@ -32,15 +32,12 @@ def latest(answers: list[Answer], step: str) -> Answer | None:
 
 
 def by_organisation(answers: list[Answer], step: str) -> dict[int | None, Answer]:
-    result: dict[int | None, Answer] = {}
-    for answer in answers:
-        if answer.step == step:
-            result[answer.organisation_id] = answer
-    return result
+    """The answer that counts per organisation: its last one (skips do not count)."""
+    return {a.organisation_id: a for a in answers if a.step == step and not a.skipped}
 
 
 def by_member(answers: list[Answer], step: str) -> dict[int, Answer]:
-    return {a.user_id: a for a in answers if a.step == step}
+    return {a.user_id: a for a in answers if a.step == step and not a.skipped}
 
 
 class Dialog:
@@ -96,7 +93,7 @@ class Dialog:
         step = flow.step(run.state)
         if kind == "a" and arg is not None and arg < len(step.values):
             value: object = int(step.values[arg]) if step.kind == "scale" else step.values[arg]
-            outcome = await self.record(ctx, run, step, value, message_id)
+            outcome = await self.record(ctx, run, step, value, pressed=message_id)
             outcome.toast = outcome.toast or ctx.t._("Saved ✓")
             return outcome
         if kind == "m" and arg is not None and arg < len(step.choices) and message_id:
@@ -105,7 +102,7 @@ class Dialog:
             prompt = await ctx.repo.prompt(ctx.chat.id, message_id)
             if not prompt or not prompt.draft:
                 return Outcome(toast=ctx.t._("Choose at least one option first."))
-            outcome = await self.record(ctx, run, step, prompt.draft, message_id)
+            outcome = await self.record(ctx, run, step, prompt.draft, pressed=message_id)
             outcome.toast = outcome.toast or ctx.t._("Saved ✓")
             return outcome
         if kind in ("n", "s"):
@@ -155,7 +152,7 @@ class Dialog:
             value = text
         else:
             return Outcome().say(ctx.t._("Please answer this question with the buttons under it."))
-        return await self.record(ctx, run, step, value, message_id)
+        return await self.record(ctx, run, step, value)
 
     async def active_run(self, ctx: Ctx) -> Run | None:
         """The run waiting for an answer in this chat, if any."""
@@ -168,7 +165,7 @@ class Dialog:
     # -- answering ----------------------------------------------------------------
 
     async def record(self, ctx: Ctx, run: Run, step: Step, value: object,
-                     message_id: int | None) -> Outcome:
+                     pressed: int | None = None) -> Outcome:
         """Store an answer, then move on when the step is complete."""
         repo, now = ctx.repo, self.clock.now()
         await repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id, ctx.member.name,
@@ -185,7 +182,10 @@ class Dialog:
             return Outcome(replies + await self.advance(ctx, run, "next"))
         note = ctx.t._("✓ Thanks, {name}. Still to answer: {missing}.",
                        name=esc(ctx.member.name), missing=esc(", ".join(missing)))
-        return Outcome(replies + [Reply(note)])
+        if pressed is not None:
+            # A button answer: refresh who answered on the question itself.
+            return Outcome(replies + await self.question(ctx, run, edit=pressed), toast=note)
+        return Outcome([*replies, Reply(note)])
 
     async def after_organisation_chosen(self, ctx: Ctx) -> list[Reply]:
         """A member just said which organisation they are from: maybe the step is complete."""
@@ -292,7 +292,7 @@ class Dialog:
         if step.tip:
             extra.insert(0, Button(t._("💡 Tip"), f"t:{run.id}:{index}"))
         text = "\n".join(lines)
-        first = Reply(text, buttons + [nav, extra], edit=edit, prompt=(run.id, step.id))
+        first = Reply(text, [*buttons, nav, extra], edit=edit, prompt=(run.id, step.id))
         if step.kind not in TEXT_KINDS or edit is not None:
             return [first]
         # Under privacy mode a bot sees replies to its own messages: the reply prompt
@@ -368,34 +368,34 @@ class Dialog:
         group = {a.step: a.value for a in answers if not a.skipped}
         lines = [t._("📋 <b>Summary · {phase}</b>", phase=t.key(f"{phase.key}.title"))]
         still_open: list[str] = []
-        reached = flow.index(run.state) if run.state != DONE else len(flow.steps)
         from bot.domain.engine import applicable
         for step in phase.steps:
             if not applicable(step, group):
                 continue
             label = t.key(f"{step.key}.short")
+            given_any = [a for a in answers if a.step == step.id]
+            real = [a for a in given_any if not a.skipped]
+            if not real:
+                state = t._("skipped") if given_any else t._("still open")
+                lines.append(f"• <b>{label}</b>: <i>{state}</i>")
+                if not given_any:
+                    still_open.append(label)
+                continue
             if step.scope == "group":
-                answer = latest(answers, step.id)
-                if answer is None or answer.skipped:
-                    state = t._("skipped") if answer else t._("still open")
-                    lines.append(f"• <b>{label}</b>: <i>{state}</i>")
-                    if flow.index(step.id) < reached or answer is None:
-                        still_open.append(label)
-                else:
-                    lines.append(f"• <b>{label}</b>: {show(step, answer.value, t)}")
+                lines.append(f"• <b>{label}</b>: {show(step, real[-1].value, t)}")
                 continue
             lines.append(f"• <b>{label}</b>")
             if step.scope == "organisation":
                 given = by_organisation(answers, step.id)
                 who = [(o.id, o.name) for o in orgs] or [(None, t._("the group"))]
-                if not orgs and None not in given:
-                    given = {None: latest(answers, step.id)} if latest(answers, step.id) else {}
+                if not orgs:
+                    given = {None: real[-1]}
             else:
                 given = by_member(answers, step.id)
                 who = [(m.user_id, m.name) for m in members]
             for key, name in who:
                 answer = given.get(key)
-                if answer is None or answer.skipped:
+                if answer is None:
                     lines.append(f"   ◦ {esc(name)}: <i>{t._('still open')}</i>")
                     still_open.append(f"{label} ({esc(name)})")
                 else:

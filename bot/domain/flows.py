@@ -127,7 +127,7 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
     phases = []
     for pdata in phases_data:
         if not isinstance(pdata, dict):
-            raise _fail(path, data["__line__"], "each phase must be a mapping with `id` and `steps`")
+            raise _fail(path, data["__line__"], "each phase needs `id` and `steps`")
         line = pdata["__line__"]
         pid = pdata.get("id")
         if not isinstance(pid, str) or not ID.match(pid):

@@ -49,10 +49,11 @@ def _cut_point(line: str, limit: int) -> int:
     # Find a cut within `limit` UTF-16 units, at a space if one is near, never
     # inside an HTML tag or entity.
     units = cut = 0
-    for cut, char in enumerate(line):
+    for char in line:
         units += 2 if ord(char) > 0xFFFF else 1
         if units > limit:
             break
+        cut += 1
     space = line.rfind(" ", 0, cut)
     if space > cut // 2:
         cut = space

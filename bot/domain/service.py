@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.clock import Clock
 from bot.domain import commands
@@ -17,7 +18,8 @@ from bot.domain.dialog import Dialog
 from bot.domain.flows import load_all
 from bot.domain.replies import Outcome, Reply
 from bot.domain.tips import TipLibrary
-from bot.i18n import LANGUAGES, pick_language, texts
+from bot.i18n import LANGUAGES, Texts, pick_language, texts
+from bot.paths import FLOWS, LOCALES
 from bot.store.repo import Repo
 
 log = logging.getLogger(__name__)
@@ -32,15 +34,17 @@ async def _everyone_is_admin(chat_id: int, user_id: int) -> bool:
 class Service:
     def __init__(self, repo: Repo, clock: Clock, *, language: str = "nl",
                  timezone: str = "Europe/Amsterdam", is_admin: AdminCheck = _everyone_is_admin,
-                 bot_username: str = "") -> None:
+                 bot_username: str = "", flows_dir: Path = FLOWS,
+                 locales: Path = LOCALES) -> None:
         self.repo = repo
         self.clock = clock
         self.language = language
         self.timezone = timezone
         self.is_admin = is_admin
         self.bot_username = bot_username
-        self.tips = TipLibrary()
-        self.flows = load_all(known_tips=self.tips.ids())
+        self.locales = locales
+        self.tips = TipLibrary(flows_dir / "tips.yaml")
+        self.flows = load_all(flows_dir, known_tips=self.tips.ids())
         self.dialog = Dialog(self.flows, self.tips, clock)
 
     async def _ctx(self, ref: ChatRef, actor: Actor, message_id: int | None) -> Ctx:
@@ -51,7 +55,7 @@ class Service:
                                            now)
         member = await self.repo.ensure_member(ref.id, actor.user_id, actor.name,
                                                actor.anonymous_admin, now)
-        return Ctx(self.repo, chat, ref, actor, member, texts(chat.language), message_id)
+        return Ctx(self.repo, chat, ref, actor, member, self.texts(chat.language), message_id)
 
     async def _handle(self, update_id: int | None, ref: ChatRef, actor: Actor,
                       message_id: int | None, work) -> Outcome:
@@ -106,13 +110,16 @@ class Service:
                 run_id, step = reply.prompt
                 await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now())
 
+    def texts(self, language: str) -> Texts:
+        return texts(language, self.locales)
+
     async def language_of(self, chat_id: int) -> str:
         chat = await self.repo.chat(chat_id)
         return chat.language if chat else self.language
 
     async def error_text(self, chat_id: int | None) -> str:
         language = await self.language_of(chat_id) if chat_id is not None else self.language
-        return texts(language)._(
+        return self.texts(language)._(
             "😕 Sorry, something went wrong on my side. Your earlier answers are safe; "
             "please try again in a moment.")
 

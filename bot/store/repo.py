@@ -221,7 +221,8 @@ class Repo:
                             now: datetime) -> Member:
         await self.db.execute(
             "INSERT INTO members (chat_id, user_id, name, anonymous_admin, first_seen) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id, user_id) DO UPDATE SET name = excluded.name",
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(chat_id, user_id) DO UPDATE SET name = excluded.name",
             (chat_id, user_id, name, int(anonymous_admin), _iso(now)),
         )
         member = await self.member(chat_id, user_id)
@@ -319,7 +320,8 @@ class Repo:
         )
         if row is None:
             return None
-        return Prompt(row["run_id"], row["step"], json.loads(row["draft"]) if row["draft"] else None)
+        draft = json.loads(row["draft"]) if row["draft"] else None
+        return Prompt(row["run_id"], row["step"], draft)
 
     async def set_draft(self, chat_id: int, message_id: int, draft: list) -> None:
         await self.db.execute(

@@ -44,14 +44,18 @@ ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's GroupAnonymousBot
 ADMIN_CACHE_SECONDS = 300
 
 
-def build(settings: Settings, service: Service) -> Application:
+def build(settings: Settings, service: Service,
+          rate_limiter: AIORateLimiter | None = None) -> Application:
     """The whole wiring in one place."""
+    # Telegram allows about 30 messages a second overall and 20 a minute per group; the
+    # limiter queues messages to stay under that and retries after a 429.
+    rate_limiter = rate_limiter or AIORateLimiter(max_retries=3)
     app = (
         ApplicationBuilder()
         .token(settings.token or "")
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter)
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .build()
     )
@@ -150,8 +154,11 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if message is None or message.text is None or _ignored(message):
         return
-    head, _, args = message.text.partition(" ")
-    name, _, target = head[1:].partition("@")
+    entity = message.entities[0] if message.entities else None
+    if entity is None or entity.type != "bot_command" or entity.offset != 0:
+        return
+    name, _, target = message.text[1:entity.length].partition("@")
+    args = message.text[entity.length:]
     if target and target.lower() != (context.bot.username or "").lower():
         return
     service: Service = context.bot_data["service"]

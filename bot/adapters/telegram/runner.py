@@ -35,12 +35,12 @@ class Running:
 
 
 async def start(settings: Settings, clock: Clock | None = None, *,
-                poll_timeout: int = 30) -> Running:
+                poll_timeout: int = 30, rate_limiter=None) -> Running:
     repo = await Repo.open(settings.database_path)
     try:
         service = Service(repo, clock or Clock(), language=settings.language,
                           timezone=settings.timezone)
-        app = build(settings, service)
+        app = build(settings, service, rate_limiter)
         await app.initialize()
         await register_commands(app)
         await app.start()

@@ -1,0 +1,129 @@
+"""Three members of two organisations go through all four phases, with a restart."""
+
+from __future__ import annotations
+
+from journey import FLOW, answer, label, prompt, question
+
+TRICKY = '<b>Samen</b> & "sterk" 💪 — שלום עולם'
+
+
+async def answers_of(repo, step):
+    run = await repo.latest_run(-1, "process")  # placeholder, replaced below
+    return run, step
+
+
+async def test_the_whole_process(bot, fake, group):
+    anna = group.member("Anna", admin=True, lang="nl")
+    bram = group.member("Bram", lang="nl")
+    carla = group.member("Carla", lang="nl")
+
+    await anna.sends("/proces")
+    intro = await group.bot_says(containing="Fase 1/4 · Verkennen")
+    assert "Verkennen" in intro.text
+    await answer(group, anna, "organisations", "Buurthuis De Linde\nVoedselbank Noord")
+
+    # Anna answers first: she is asked for her organisation.
+    await answer(group, anna, "why", ["renew", "audience"])
+    which = await group.bot_says(containing="Anna, bij welke organisatie")
+    await anna.presses(which, "Buurthuis De Linde")
+    await answer(group, bram, "with_whom")
+    await bram.presses(await group.bot_says(containing="Bram, bij welke"), "Buurthuis De Linde")
+    await answer(group, carla, "asked", "together")
+    await carla.presses(await group.bot_says(containing="Carla, bij welke"), "Voedselbank Noord")
+
+    # Per organisation: the step waits until both have answered.
+    q = await answer(group, anna, "internal", "yes")
+    await q.edited(containing="✅ Buurthuis")  # the question shows who answered
+    assert "✅ Buurthuis De Linde" in q.text and "⏳ Voedselbank Noord" in q.text
+    await carla.presses(q, label(FLOW.step("internal"), "partly"))
+    bring = await answer(group, bram, "bring", "Een zaal en koffie")
+    await group.bot_says(containing="Moeten nog antwoorden: Voedselbank Noord")
+    # Back to the previous question, and forward again.
+    await carla.presses(bring, "⬅️ Terug")
+    await carla.presses(await question(group, "internal"), "➡️ Volgende")
+    await answer(group, carla, "bring", "Vrijwilligers & een bus")
+    # Only one organisation answers; someone moves on anyway.
+    get = await answer(group, anna, "get", "Nieuwe bezoekers")
+    await bram.presses(get, "➡️ Volgende")
+    await bram.presses(await question(group, "practical"), "⏭ Overslaan")
+    await answer(group, anna, "best_way", "yes")
+    await answer(group, carla, "kind", "recurring")
+
+    summary = await group.bot_says(containing="Samenvatting · Verkennen")
+    assert "Buurthuis De Linde: Een zaal en koffie" in summary.text
+    assert "Voedselbank Noord: Vrijwilligers & een bus" in summary.text
+    assert "Nog open" in summary.text and "Voedselbank Noord" in summary.text
+    assert "overgeslagen" in summary.text
+
+    # Delen: a tricky answer, then a pause and a restart of the whole application.
+    await answer(group, anna, "ambition", TRICKY)
+    pause_at = await question(group, "problem")
+    await bram.presses(pause_at, "⏸ Pauze")
+    await group.bot_says(containing="Gepauzeerd")
+    stale = await anna.presses(pause_at, "➡️ Volgende")
+    assert "/proces" in (await group.callback_answer(stale) or "")
+
+    await bot.restart()
+    await carla.sends("/proces")
+    await group.bot_says(containing="Welkom terug")
+    await answer(group, carla, "problem")
+    expectations = await answer(group, anna, "expectations")
+    await answer(group, carla, "expectations", on=expectations)
+    await answer(group, bram, "roles", "one_leads")
+    await answer(group, bram, "leader", "De Linde trekt, de Voedselbank helpt")  # conditional
+    await answer(group, anna, "success")
+    await answer(group, carla, "target_group")
+    delen = await group.bot_says(containing="Samenvatting · Delen")
+    assert "&lt;b&gt;Samen" not in delen.text and TRICKY in delen.text
+    assert "&lt;b&gt;Samen&lt;/b&gt; &amp;" in delen.html
+
+    # Overeenkomen and Uitvoeren, answered by whoever is at hand.
+    people = [anna, carla, bram]
+    for i, step in enumerate(FLOW.phase("overeenkomen").steps):
+        if step.scope == "organisation":
+            shown = await answer(group, anna, step.id)
+            await answer(group, carla, step.id, on=shown)
+        else:
+            await answer(group, people[i % 3], step.id)
+    await group.bot_says(containing="Samenvatting · Overeenkomen")
+    await answer(group, anna, "start", "15-03-2027")
+    await answer(group, bram, "first_action")
+    await answer(group, carla, "first_eval", "1 juni 2027")
+    await answer(group, anna, "celebrate")
+    await answer(group, anna, "stop_signal")
+    await answer(group, anna, "ready", "yes")
+    last = await group.bot_says(containing="Samenvatting · Uitvoeren")
+    assert "15 maart 2027" in last.text and "1 juni 2027" in last.text
+    await group.bot_says(containing="alle fases")
+
+    # Everything is in the database with the right author and organisation.
+    repo = bot.repo
+    run = await repo.latest_run(group.id, "process")
+    assert run.status == "done"
+    stored = await repo.answers(run.id)
+    orgs = {o.name: o.id for o in await repo.organisations(group.id)}
+    bring = [(a.user_name, a.organisation_id, a.value) for a in stored if a.step == "bring"]
+    assert bring == [("Bram", orgs["Buurthuis De Linde"], "Een zaal en koffie"),
+                     ("Carla", orgs["Voedselbank Noord"], "Vrijwilligers & een bus")]
+    ambition = [a for a in stored if a.step == "ambition"]
+    assert ambition[0].value == TRICKY and ambition[0].user_name == "Anna"
+    assert any(a.step == "practical" and a.skipped for a in stored)
+    assert not any(a.step == "roles_other" for a in stored)  # its condition did not hold
+    assert not fake.errors, fake.errors
+
+    await anna.sends("/status")
+    status = await group.bot_says(containing="Waar we staan")
+    assert "✅ 4. Uitvoeren" in status.text
+
+
+async def test_a_closed_question_stays_closed(bot, fake, group):
+    anna = group.member("Anna", lang="nl")
+    await anna.sends("/proces")
+    await answer(group, anna, "organisations", "Club A, Club B")
+    why = await question(group, "why")
+    await anna.presses(why, "⏭ Overslaan")
+    await question(group, "with_whom")
+    query = await anna.presses(why, "➡️ Volgende")
+    assert await group.callback_answer(query) == "Deze vraag is al gesloten."
+    old_prompt = await prompt(group)
+    assert old_prompt
