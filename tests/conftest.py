@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from telegram.ext import AIORateLimiter
 from fakebot import FakeTelegram
 from fakebot.conversation import Group
+from telegram.ext import AIORateLimiter
 
 from bot import config
 from bot.adapters.telegram.runner import Running, start

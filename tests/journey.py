@@ -47,7 +47,8 @@ async def answer(group: Group, member: Member, step_id: str, value: object = Non
     msg = on or await question(group, step_id)
     if step.kind in ("text", "date", "organisations"):
         reply_prompt = on or await prompt(group, after=msg)
-        await member.replies(reply_prompt, value if value is not None else f"{member.user['first_name']} over {step_id}")
+        text = value if value is not None else f"{member.user['first_name']} over {step_id}"
+        await member.replies(reply_prompt, text)
     elif step.kind == "choice":
         await member.presses(msg, label(step, value or step.choices[0]))
     elif step.kind == "multi":

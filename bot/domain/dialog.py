@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.domain.answers import parse_date, parse_organisations, show
 from bot.domain.context import Ctx, esc
-from bot.domain.engine import DONE, Engine
+from bot.domain.engine import DONE, Engine, applicable
 from bot.domain.flows import Flow, Phase, Step
 from bot.domain.replies import Button, Outcome, Reply, split
 from bot.domain.tips import TipLibrary
@@ -21,14 +21,6 @@ TEXT_KINDS = ("text", "date", "organisations")
 def progress_bar(done: int, total: int, width: int = 8) -> str:
     filled = round(width * done / total) if total else 0
     return "▰" * filled + "▱" * (width - filled)
-
-
-def latest(answers: list[Answer], step: str) -> Answer | None:
-    """The answer that counts for a group-scope step: the last one given."""
-    for answer in reversed(answers):
-        if answer.step == step:
-            return answer
-    return None
 
 
 def by_organisation(answers: list[Answer], step: str) -> dict[int | None, Answer]:
@@ -361,14 +353,12 @@ class Dialog:
     async def summary(self, ctx: Ctx, run: Run, phase: Phase,
                       answers: list[Answer] | None = None) -> str:
         t = ctx.t
-        flow = self.flows[run.flow]
         answers = answers if answers is not None else await ctx.repo.answers(run.id)
         orgs = await ctx.repo.organisations(ctx.chat.id)
         members = await ctx.repo.members(ctx.chat.id)
         group = {a.step: a.value for a in answers if not a.skipped}
         lines = [t._("📋 <b>Summary · {phase}</b>", phase=t.key(f"{phase.key}.title"))]
         still_open: list[str] = []
-        from bot.domain.engine import applicable
         for step in phase.steps:
             if not applicable(step, group):
                 continue

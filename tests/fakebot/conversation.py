@@ -393,7 +393,9 @@ class Member:
         """A text message replying to ``message`` (BotMessage, message dict or id)."""
         return await self.sends(text, reply_to=message)
 
-    async def sends_sticker(self, emoji: str = "👍", *, thread: int | None = None) -> dict:
+    async def sends_sticker(
+        self, emoji: str = "👍", *, thread: int | None = None, reply_to: Any = None
+    ) -> dict:
         n = next(_file_numbers)
         sticker = {
             "file_id": f"STICKER-{n}",
@@ -405,7 +407,7 @@ class Member:
             "is_video": False,
             "emoji": emoji,
         }
-        return await self._push(None, thread, sticker=sticker)
+        return await self._push(reply_to, thread, sticker=sticker)
 
     async def sends_photo(self, caption: str | None = None, *, thread: int | None = None) -> dict:
         n = next(_file_numbers)

@@ -1,0 +1,60 @@
+"""The terminal console: the same conversations, the same store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from bot.adapters.console import Console
+from bot.clock import FakeClock
+from bot.domain.service import Service
+from bot.store.repo import Repo
+
+
+async def console_for(tmp_path, name="Anna"):
+    repo = await Repo.open(tmp_path / "db.sqlite3")
+    output: list[str] = []
+    return repo, Console(Service(repo, FakeClock()), name, out=output.append), output
+
+
+async def test_greets_in_dutch_and_switches_to_english(tmp_path):
+    repo, console, output = await console_for(tmp_path)
+    await console.handle("/start")
+    assert "Samenwerkbot" in output[-1] and "/proces" in output[-1]
+    await console.handle("/taal en")
+    await console.handle("/help")
+    assert "What I can do" in output[-1]
+    await repo.close()
+
+
+async def test_members_answer_and_buttons_are_numbered(tmp_path):
+    repo, console, output = await console_for(tmp_path)
+    await console.handle("/proces")
+    await console.handle("De Linde, Voedselbank")  # answers the open question
+    assert any("[1] ▫️" in line for line in output)
+    await console.handle("1")  # toggle the first reason
+    done = next(i for i, (b, _) in enumerate(console.buttons, 1) if "Klaar" in b.label)
+    await console.handle(str(done))
+    assert any("Anna, bij welke organisatie" in line for line in output)
+    await console.handle("/as Bram")
+    await console.handle("Wij kennen elkaar al jaren")
+    run = await repo.latest_run(-1, "process")
+    stored = [(a.step, a.user_name) for a in await repo.answers(run.id)]
+    assert stored == [("organisations", "Anna"), ("why", "Anna"), ("with_whom", "Bram")]
+    await console.handle("99")
+    assert "1" in output[-1] and "99" not in output[-1]
+    await repo.close()
+
+
+def test_without_token_the_program_starts_the_console(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env["DATABASE_PATH"] = str(tmp_path / "db.sqlite3")
+    result = subprocess.run([sys.executable, "-m", "bot", "--name", "Anna"],
+                            input="/start\n/taal en\n/help\n", env=env, capture_output=True,
+                            text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stdout and "BotFather" in result.stdout
+    assert "Hallo" in result.stdout or "Hoi" in result.stdout
+    assert "What I can do" in result.stdout
+    assert (tmp_path / "db.sqlite3").exists()

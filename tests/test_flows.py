@@ -1,0 +1,117 @@
+"""Flow definitions: valid, reachable, translated, and extendable without code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import Console
+from bot.clock import FakeClock
+from bot.domain.engine import DONE, Engine
+from bot.domain.flows import FlowError, load_all, parse
+from bot.domain.service import Service
+from bot.domain.tips import TipLibrary
+from bot.paths import FLOWS, LOCALES
+from bot.store.repo import Repo
+
+TIPS = TipLibrary()
+
+
+def walk(engine: Engine, answers: dict) -> list[str]:
+    state, seen = engine.first, []
+    while state != DONE:
+        seen.append(state)
+        state = engine.move(state, "next", answers)
+    return seen
+
+
+@pytest.mark.parametrize("flow", load_all(known_tips=TIPS.ids()).values(), ids=lambda f: f.id)
+def test_every_step_is_reachable(flow):
+    engine = Engine(flow)
+    reached = set(walk(engine, {}))
+    for step in flow.steps:
+        if step.when:
+            reached |= set(walk(engine, {step.when.step: step.when.values[0]}))
+    assert reached == {s.id for s in flow.steps}
+
+
+def test_back_and_restart_moves():
+    flow = load_all(known_tips=TIPS.ids())["process"]
+    engine = Engine(flow)
+    assert engine.move(engine.first, "back", {}) == engine.first
+    assert engine.move("with_whom", "back", {}) == "why"
+    assert engine.move("kind", "restart", {}) == "organisations"
+    # a conditional step is passed over when its condition does not hold
+    assert engine.move("roles", "next", {"roles": "equal"}) == "success"
+    assert engine.move("roles", "next", {"roles": "one_leads"}) == "leader"
+    assert engine.move("success", "back", {"roles": "equal"}) == "roles"
+
+
+BAD_FLOWS = [
+    ("id: x\nphases: []\n", "1", "phases"),
+    ("id: x\nphases:\n  - id: a\n    steps:\n      - id: q\n        kind: essay\n", "5", "kind"),
+    ("id: x\nphases:\n  - id: a\n    steps:\n      - id: q\n        kind: choice\n", "5",
+     "choices"),
+    ("id: x\nphases:\n  - id: a\n    steps:\n      - id: q\n        kind: text\n"
+     "        tip: no-such-tip\n", "5", "unknown tip"),
+    ("id: x\nphases:\n  - id: a\n    steps:\n      - id: q\n        kind: text\n"
+     "        when: {step: later, in: [x]}\n", "7", "earlier step"),
+    ("id: x\nphases:\n  - id: a\n    steps:\n      - id: q\n        kind: text\n"
+     "        colour: red\n", "5", "colour"),
+    ("id: x\nphases:\n  - id: a\n    steps: [\n", "5", "YAML"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "words"), BAD_FLOWS)
+def test_a_bad_flow_names_file_and_line(tmp_path, text, line, words):
+    path = tmp_path / "broken.yaml"
+    path.write_text(text)
+    with pytest.raises(FlowError) as error:
+        parse(path, TIPS.ids())
+    assert str(error.value).startswith(f"{path}:{line}:"), str(error.value)
+    assert words in str(error.value)
+
+
+def test_a_bad_flow_stops_the_program(tmp_path, monkeypatch, capsys):
+    from bot import cli
+    shutil.copytree(FLOWS, tmp_path / "flows")
+    (tmp_path / "flows" / "zz.yaml").write_text("id: zz\nphases: nope\n")
+    broken = tmp_path / "flows"
+    monkeypatch.setattr("bot.domain.service.load_all",
+                        lambda folder, known_tips: load_all(broken, known_tips))
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert cli.main(["console"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "zz.yaml:1:" in error[0]
+
+
+async def test_a_new_step_appears_without_code_changes(tmp_path: Path):
+    flows, locales = tmp_path / "flows", tmp_path / "locales"
+    shutil.copytree(FLOWS, flows)
+    shutil.copytree(LOCALES, locales)
+    process = flows / "process.yaml"
+    process.write_text(process.read_text().replace(
+        "      - id: with_whom\n",
+        "      - id: mascot\n        kind: choice\n        choices: [cat, dog]\n"
+        "      - id: with_whom\n", 1))
+    for language, words in (("nl", ("Welke mascotte?", "Mascotte", "Kat", "Hond")),
+                            ("en", ("Which mascot?", "Mascot", "Cat", "Dog"))):
+        po = locales / language / "LC_MESSAGES" / "flows.po"
+        keys = ["", ".short", ".cat", ".dog"]
+        po.write_text(po.read_text() + "".join(
+            f'\nmsgid "process.verkennen.mascot{k}"\nmsgstr "{w}"\n'
+            for k, w in zip(keys, words, strict=True)))
+    repo = await Repo.open(tmp_path / "db.sqlite3")
+    output: list[str] = []
+    service = Service(repo, FakeClock(), flows_dir=flows, locales=locales)
+    console = Console(service, "Anna", out=output.append)
+    for line in ("/proces", "Club A, Club B", "/proces"):
+        await console.handle(line)
+    skip = next(i for i, (b, _) in enumerate(console.buttons, 1) if "Overslaan" in b.label)
+    await console.handle(str(skip))
+    await repo.close()
+    shown = "\n".join(output)
+    assert "vraag 3 van 11" in shown and "Welke mascotte?" in shown and "Kat" in shown

@@ -1,0 +1,96 @@
+"""Odd input in a real group: stickers, huge answers, stale buttons, simultaneous answers."""
+
+from __future__ import annotations
+
+from journey import answer, prompt, question
+
+from bot.domain.replies import split, tg_len
+
+
+async def start_process(group, member):
+    await member.sends("/proces")
+    await answer(group, member, "organisations", "Club A\nClub B")
+
+
+async def test_a_sticker_instead_of_text_gets_a_hint(bot, fake, group):
+    anna = group.member("Anna", lang="nl")
+    await start_process(group, anna)
+    await answer(group, anna, "why", ["renew"])
+    await question(group, "with_whom")
+    reply_prompt = await prompt(group)
+    await anna.sends_sticker()  # not a reply: ordinary chatter, ignored
+    await anna.sends_sticker(reply_to=reply_prompt)
+    hint = await group.bot_says(containing="woorden")
+    assert "Beantwoorden" in hint.text or "antwoord" in hint.text
+
+
+async def test_the_longest_answer_is_stored_exactly_and_shown_escaped(bot, fake, group):
+    anna = group.member("Anna", lang="nl")
+    await start_process(group, anna)
+    await answer(group, anna, "why", ["renew"])
+    chunk = "<b>&amp; 💪 \u200f שלום\u200e </i> "
+    text = (chunk * 200)[:4000]
+    await answer(group, anna, "with_whom", text)
+    await question(group, "asked")
+    run = await bot.repo.latest_run(group.id, "process")
+    stored = [a.value for a in await bot.repo.answers(run.id) if a.step == "with_whom"]
+    assert stored == [text]
+    await anna.sends("/status")
+    await group.bot_says(containing="Waar we staan")
+    summary = await group.bot_says(containing="Samenvatting · Verkennen")
+    parts = [summary]
+    while "Nog open" not in parts[-1].text:
+        parts.append(await group.bot_says())
+    assert len(parts) >= 2, "the summary is split over messages"
+    assert all(tg_len(p.text) <= 4096 for p in parts)
+    assert text.strip()[:300] in "".join(p.text for p in parts)
+    assert not fake.errors, fake.errors
+
+
+async def test_two_members_answer_at_the_same_moment(bot, fake, group):
+    anna = group.member("Anna", lang="nl")
+    bram = group.member("Bram", lang="nl")
+    await start_process(group, anna)
+    await answer(group, anna, "why", ["renew"])
+    await answer(group, bram, "with_whom")
+    await answer(group, bram, "asked")
+    msg = await question(group, "internal")
+    # Both presses are in Telegram's queue before the bot fetches either.
+    first = await anna.presses(msg, "✅ Ja")
+    second = await bram.presses(msg, "✅ Ja")
+    await group.callback_answer(first)
+    await group.callback_answer(second)
+    run = await bot.repo.latest_run(group.id, "process")
+    internal = [a.user_name for a in await bot.repo.answers(run.id) if a.step == "internal"]
+    assert sorted(internal) == ["Anna", "Bram"]
+
+
+async def test_a_forged_button_from_another_chat_changes_nothing(bot, fake, group):
+    from fakebot.conversation import Group
+    anna = group.member("Anna", lang="nl")
+    await start_process(group, anna)
+    msg = await question(group, "why")
+    other = Group(fake, title="Ander")
+    eve = other.member("Eve", lang="nl")
+    await eve.sends("/start")
+    sent = await other.bot_says()
+    forged = dict(sent.message, reply_markup={"inline_keyboard": [[
+        {"text": "x", "callback_data": msg.button_data("⏭ Overslaan")}]]})
+    fake.push_update({"callback_query": {"id": "777", "from": eve.user, "message": forged,
+                                         "chat_instance": "1", "data": forged[
+                                             "reply_markup"]["inline_keyboard"][0][0][
+                                             "callback_data"]}})
+    assert "niet bij deze chat" in (await other.callback_answer("777") or "")
+    run = await bot.repo.latest_run(group.id, "process")
+    assert run.state == "why"
+
+
+def test_split_keeps_lines_and_entities_whole():
+    line = "• <b>Antwoord</b>: " + "&amp; 💪 " * 40
+    parts = split("\n".join([line] * 60))
+    assert len(parts) > 1
+    assert all(tg_len(p) <= 4096 for p in parts)
+    assert all(p.count("<b>") == p.count("</b>") for p in parts)
+    long_line = "x &amp; " * 1200
+    pieces = split(long_line)
+    assert all(tg_len(p) <= 4096 and not p.rstrip().endswith("&amp") for p in pieces)
