@@ -236,6 +236,11 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log it, tell the chat kindly, and carry on with the next update."""
     log.error("error while handling an update: %s", context.error, exc_info=context.error)
+    if isinstance(update, Update) and update.callback_query is not None:
+        try:  # stop the button's spinner on the user's phone
+            await update.callback_query.answer()
+        except TelegramError:
+            pass
     if isinstance(update, Update) and update.effective_chat is not None:
         service: Service = context.bot_data["service"]
         try:
