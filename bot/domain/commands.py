@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.domain import tipdesk
 from bot.domain.context import Ctx, esc
 from bot.domain.replies import Button, Outcome, Reply
 from bot.i18n import LANGUAGES, texts
@@ -21,6 +22,7 @@ ALIASES = {
     "instellingen": "settings", "privacy": "privacy", "language": "language",
     "taal": "language", "process": "process", "proces": "process", "status": "status",
     "org": "org", "organisaties": "org", "organisations": "org", "tip": "tip",
+    "tips": "tips",
 }
 
 
@@ -35,7 +37,8 @@ MENU = [
     ("proces", "process", _("Start or continue the collaboration process")),
     ("status", "status", _("Where are we?")),
     ("org", "org", _("Partner organisations")),
-    ("tip", "tip", _("A tip for where you are")),
+    ("tip", "tip", _("A tip for where you are, or /tip WORD to search")),
+    ("tips", "tips", _("Browse the tips by theme")),
     ("taal", "language", _("Language of this chat")),
     ("instellingen", "settings", _("Settings")),
     ("privacy", "privacy", _("What I store")),
@@ -62,6 +65,8 @@ async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -
     parts = rest.split(":")
     if kind == "lang":
         return await set_language(service, ctx, parts[0], message_id)
+    if kind in ("tv", "tt"):
+        return await tipdesk.press(service, ctx, kind, rest, message_id)
     if kind == "o" and parts[0].isdigit():
         return await choose_organisation(service, ctx, int(parts[0]))
     if kind in "abmdnspt" and len(kind) == 1 and 2 <= len(parts) <= 3 and all(
@@ -172,14 +177,11 @@ async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
 
 
 async def cmd_tip(service: Service, ctx: Ctx, args: str) -> Outcome:
-    run = await ctx.repo.latest_run(ctx.chat.id, PROCESS)
-    phase = None
-    if run and run.state in service.dialog.flows[PROCESS]._index:
-        phase = service.dialog.flows[PROCESS].step(run.state).phase
-    tip = service.tips.pick(phase)
-    if tip is None:
-        return Outcome().say(ctx.t._("I have no tips yet."))
-    return Outcome().say(service.tips.render(tip, ctx.t))
+    return await tipdesk.tip(service, ctx, args)
+
+
+async def cmd_tips(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await tipdesk.browse(service, ctx, args)
 
 
 async def cmd_org(service: Service, ctx: Ctx, args: str) -> Outcome:

@@ -71,6 +71,10 @@ class Flow:
         self._index = {s.id: i for i, s in enumerate(self.steps)}
         self._phase_index = {p.id: i for i, p in enumerate(self.phases)}
 
+    @property
+    def ids(self) -> set[str]:
+        return set(self._index)
+
     def step(self, step_id: str) -> Step:
         return self.steps[self._index[step_id]]
 

@@ -17,6 +17,8 @@ from bot.domain.context import Actor, ChatRef, Ctx
 from bot.domain.dialog import Dialog
 from bot.domain.flows import load_all
 from bot.domain.replies import Outcome, Reply
+from bot.domain.search import TipSearch
+from bot.domain.tipdesk import InlineTip, inline
 from bot.domain.tips import TipLibrary
 from bot.i18n import LANGUAGES, Texts, pick_language, texts
 from bot.paths import FLOWS, LOCALES
@@ -45,6 +47,7 @@ class Service:
         self.locales = locales
         self.tips = TipLibrary(flows_dir / "tips.yaml")
         self.flows = load_all(flows_dir, known_tips=self.tips.ids())
+        self.search = TipSearch(self.tips, {lang: self.texts(lang) for lang in LANGUAGES})
         self.dialog = Dialog(self.flows, self.tips, clock)
 
     async def _ctx(self, ref: ChatRef, actor: Actor, message_id: int | None) -> Ctx:
@@ -102,6 +105,10 @@ class Service:
                 "I can only keep typed text as an answer. Could you write it in words, "
                 "as a reply to the question?"))
         return await self._handle(update_id, ref, actor, None, work)
+
+    def inline(self, query: str, language_code: str | None) -> list[InlineTip]:
+        """Inline results (`@bot fondsen` in any chat): tips only, never a group's data."""
+        return inline(self, query, pick_language(language_code, self.language))
 
     async def sent(self, chat_id: int, reply: Reply, message_id: int) -> None:
         """The adapter showed `reply` as message `message_id`: remember questions."""

@@ -170,6 +170,13 @@ class Repo:
     async def set_language(self, chat_id: int, language: str) -> None:
         await self.db.execute("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
 
+    async def last_tip(self, chat_id: int) -> str | None:
+        row = await self._one("SELECT last_tip FROM chats WHERE id = ?", (chat_id,))
+        return row[0] if row else None
+
+    async def set_last_tip(self, chat_id: int, tip_id: str) -> None:
+        await self.db.execute("UPDATE chats SET last_tip = ? WHERE id = ?", (tip_id, chat_id))
+
     async def set_active(self, chat_id: int, active: bool) -> None:
         await self.db.execute("UPDATE chats SET active = ? WHERE id = ?", (int(active), chat_id))
 

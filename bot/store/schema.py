@@ -84,4 +84,8 @@ MIGRATIONS: list[str] = [
         processed_at TEXT NOT NULL
     );
     """,
+    # 2: the last tip a chat saw, so /tip never repeats itself.
+    """
+    ALTER TABLE chats ADD COLUMN last_tip TEXT;
+    """,
 ]

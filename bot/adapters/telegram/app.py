@@ -12,6 +12,8 @@ from telegram import (
     BotCommand,
     BotCommandScopeDefault,
     Chat,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     LinkPreviewOptions,
     Message,
     Update,
@@ -26,6 +28,7 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -66,6 +69,7 @@ def build(settings: Settings, service: Service,
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, on_command))
     app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(InlineQueryHandler(on_inline))
     app.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text))
     app.add_handler(MessageHandler(
@@ -180,6 +184,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query.data, message_id=message.message_id, update_id=update.update_id)
     await query.answer(outcome.toast[:200] if outcome.toast else None, show_alert=outcome.alert)
     await deliver(context, message.chat, outcome, _thread(message))
+
+
+async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`@bot fondsen` in any chat: matching tips from the library."""
+    query = update.inline_query
+    service: Service = context.bot_data["service"]
+    results = [
+        InlineQueryResultArticle(
+            id=tip.id, title=tip.title, description=tip.description,
+            input_message_content=InputTextMessageContent(tip.html, parse_mode="HTML"))
+        for tip in service.inline(query.query, query.from_user.language_code)
+    ]
+    await query.answer(results, cache_time=300, is_personal=False)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
