@@ -94,3 +94,22 @@ def test_split_keeps_lines_and_entities_whole():
     long_line = "x &amp; " * 1200
     pieces = split(long_line)
     assert all(tg_len(p) <= 4096 and not p.rstrip().endswith("&amp") for p in pieces)
+
+
+async def test_a_late_reply_to_a_closed_question_is_kept(bot, fake, group):
+    """Two members type at once: the first moves the group on, the second is not lost."""
+    anna = group.member("Anna", lang="nl")
+    bram = group.member("Bram", lang="nl")
+    await start_process(group, anna)
+    await answer(group, anna, "why", ["renew"])
+    await question(group, "with_whom")
+    reply_prompt = await prompt(group)
+    await anna.replies(reply_prompt, "Omdat we buren zijn")
+    await bram.replies(reply_prompt, "Omdat het kan")
+    late = await group.bot_says(containing="Opgeslagen, Bram")
+    assert "Met wie en waarom" in late.text
+    run = await bot.repo.latest_run(group.id, "process")
+    assert run.state == "asked"
+    stored = [(a.user_name, a.value) for a in await bot.repo.answers(run.id)
+              if a.step == "with_whom"]
+    assert stored == [("Anna", "Omdat we buren zijn"), ("Bram", "Omdat het kan")]

@@ -124,9 +124,6 @@ class Dialog:
                     message_id: int | None) -> Outcome:
         """A typed answer to a question (a reply to it in a group)."""
         flow = self.flows[run.flow]
-        if run.status != "active" or run.state != step_id:
-            return Outcome().say(ctx.t._(
-                "This question is already closed. /status shows where you are now."))
         step = flow.step(step_id)
         if step.kind == "date":
             parsed = parse_date(text)
@@ -144,7 +141,20 @@ class Dialog:
             value = text
         else:
             return Outcome().say(ctx.t._("Please answer this question with the buttons under it."))
-        return await self.record(ctx, run, step, value)
+        if run.status == "active" and run.state == step_id:
+            return await self.record(ctx, run, step, value)
+        if step.kind == "organisations":
+            return Outcome().say(ctx.t._(
+                "This question is already closed. Admins can change the organisations with /org."))
+        # The group moved on while this was typed (or someone answers late): keep it, as
+        # the newest answer to that question, and do not move anyone.
+        await ctx.repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id,
+                                  ctx.member.name, ctx.member.organisation_id, value,
+                                  self.clock.now(), message_id=ctx.message_id)
+        return Outcome().say(ctx.t._(
+            "✓ Saved, {name}: your answer to “{question}” is added. The group has moved on; "
+            "/status shows where you are now.",
+            name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short")))
 
     async def active_run(self, ctx: Ctx) -> Run | None:
         """The run waiting for an answer in this chat, if any."""
