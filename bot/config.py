@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,8 @@ class Settings:
     language: str
     timezone: str
     log_level: str
+    remind_after: timedelta = timedelta(days=1)
+    close_after: timedelta = timedelta(days=3)
 
     @property
     def file_url(self) -> str:
@@ -66,9 +69,28 @@ def load(env: dict[str, str] | None = None) -> Settings:
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
 
+    remind = _hours(env, "CHECKIN_REMINDER_HOURS", 24)
+    close = _hours(env, "CHECKIN_DEADLINE_HOURS", 72)
+    if remind >= close:
+        raise ConfigError("CHECKIN_REMINDER_HOURS must be less than CHECKIN_DEADLINE_HOURS")
+
     db = Path(env.get("DATABASE_PATH", "").strip() or "data/samenwerkbot.sqlite3")
     _check_writable(db)
-    return Settings(token, api_url, db, language, timezone, log_level)
+    return Settings(token, api_url, db, language, timezone, log_level,
+                    timedelta(hours=remind), timedelta(hours=close))
+
+
+def _hours(env, name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1
+    if not 0 < value <= 24 * 60:
+        raise ConfigError(f"{name} must be a number of hours (more than 0), not {raw!r}")
+    return value
 
 
 def _check_writable(db: Path) -> None:

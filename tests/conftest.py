@@ -39,13 +39,14 @@ class Bot:
         self.settings = settings
         self.clock = clock
         self.running: Running | None = None
+        self.retries = 3  # the rate limiter's own retries after a 429
 
     async def start(self) -> Running:
         # Telegram's per-group pace (20 a minute) would make tests wait on the wall
         # clock; the limiter still retries after a 429.
-        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=self.retries)
         self.running = await start(self.settings, self.clock, poll_timeout=10,
-                                   rate_limiter=limiter)
+                                   rate_limiter=limiter, tick_seconds=None)
         return self.running
 
     async def stop(self) -> None:

@@ -22,7 +22,7 @@ ALIASES = {
     "instellingen": "settings", "privacy": "privacy", "language": "language",
     "taal": "language", "process": "process", "proces": "process", "status": "status",
     "org": "org", "organisaties": "org", "organisations": "org", "tip": "tip",
-    "tips": "tips",
+    "tips": "tips", "checkin": "checkin", "checkins": "checkin",
 }
 
 
@@ -39,6 +39,7 @@ MENU = [
     ("org", "org", _("Partner organisations")),
     ("tip", "tip", _("A tip for where you are, or /tip WORD to search")),
     ("tips", "tips", _("Browse the tips by theme")),
+    ("checkin", "checkin", _("Check-ins: schedule, or start one now")),
     ("taal", "language", _("Language of this chat")),
     ("instellingen", "settings", _("Settings")),
     ("privacy", "privacy", _("What I store")),
@@ -65,6 +66,12 @@ async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -
     parts = rest.split(":")
     if kind == "lang":
         return await set_language(service, ctx, parts[0], message_id)
+    if kind == "ci":
+        return await service.checkins.press(ctx, parts, message_id)
+    if kind == "cs":
+        return await service.checkins.press_schedule(ctx, parts, message_id)
+    if kind == "nx":
+        return await service.checkins.press_next(ctx, parts)
     if kind in ("tv", "tt"):
         return await tipdesk.press(service, ctx, kind, rest, message_id)
     if kind == "o" and parts[0].isdigit():
@@ -107,7 +114,8 @@ async def cmd_help(service: Service, ctx: Ctx, args: str) -> Outcome:
         "/process — start or continue the collaboration process\n"
         "/status — where you are, and what you agreed so far\n"
         "/org — the partner organisations; choose your own\n"
-        "/tip — a tip for where you are now\n"
+        "/tip — a tip for where you are now; /tip WORD searches, /tips by theme\n"
+        "/checkin — regular check-ins: are we still on the same track?\n"
         "/language — Dutch or English (admins)\n"
         "/settings — the settings of this chat\n"
         "/privacy — what I store and why\n\n"
@@ -178,6 +186,10 @@ async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
 
 async def cmd_tip(service: Service, ctx: Ctx, args: str) -> Outcome:
     return await tipdesk.tip(service, ctx, args)
+
+
+async def cmd_checkin(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await service.checkins.command(ctx, args)
 
 
 async def cmd_tips(service: Service, ctx: Ctx, args: str) -> Outcome:

@@ -59,6 +59,20 @@ class Dialog:
             replies.append(Reply(ctx.t._("▶️ Welcome back! We continue where you left off.")))
         return Outcome(replies + await self.question(ctx, run))
 
+    async def go_to_phase(self, ctx: Ctx, flow_id: str, phase_id: str) -> Outcome:
+        """Take the group back (or on) to the start of a phase; answers stay in the history."""
+        flow = self.flows[flow_id]
+        run = await ctx.repo.latest_run(ctx.chat.id, flow_id)
+        first = flow.phase(phase_id).steps[0].id
+        now = self.clock.now()
+        if run is None:
+            run = await ctx.repo.start_run(ctx.chat.id, flow_id, first, now)
+        else:
+            await ctx.repo.update_run(run.id, first, "active", now)
+            run.state, run.status = first, "active"
+        intro = self._intro(ctx, flow, phase_id)
+        return Outcome([Reply(part) for part in split(intro)] + await self.question(ctx, run))
+
     async def restart_phase(self, ctx: Ctx, flow_id: str) -> Outcome:
         run = await ctx.repo.latest_run(ctx.chat.id, flow_id)
         if run is None or run.status == "done":

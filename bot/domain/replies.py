@@ -21,6 +21,7 @@ class Reply:
     placeholder: str | None = None  # shown in the input field with force_reply
     edit: int | None = None  # edit this message instead of sending a new one
     prompt: tuple[int | None, str] | None = None  # (run id, step): a reply to this answers it
+    reply_to: int | None = None  # shown as a reply to this message
 
     def __post_init__(self) -> None:
         for row in self.buttons:

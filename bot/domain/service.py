@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import Clock
 from bot.domain import commands
+from bot.domain.checkins import CheckinDesk
 from bot.domain.context import Actor, ChatRef, Ctx
 from bot.domain.dialog import Dialog
 from bot.domain.flows import load_all
@@ -37,7 +39,8 @@ class Service:
     def __init__(self, repo: Repo, clock: Clock, *, language: str = "nl",
                  timezone: str = "Europe/Amsterdam", is_admin: AdminCheck = _everyone_is_admin,
                  bot_username: str = "", flows_dir: Path = FLOWS,
-                 locales: Path = LOCALES) -> None:
+                 locales: Path = LOCALES, remind_after: timedelta = timedelta(days=1),
+                 close_after: timedelta = timedelta(days=3)) -> None:
         self.repo = repo
         self.clock = clock
         self.language = language
@@ -49,6 +52,7 @@ class Service:
         self.flows = load_all(flows_dir, known_tips=self.tips.ids())
         self.search = TipSearch(self.tips, {lang: self.texts(lang) for lang in LANGUAGES})
         self.dialog = Dialog(self.flows, self.tips, clock)
+        self.checkins = CheckinDesk(self, remind_after=remind_after, close_after=close_after)
 
     async def _ctx(self, ref: ChatRef, actor: Actor, message_id: int | None) -> Ctx:
         now = self.clock.now()
@@ -116,6 +120,12 @@ class Service:
             async with self.repo.transaction():
                 run_id, step = reply.prompt
                 await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now())
+                if step.startswith("checkin:"):
+                    await self.repo.set_checkin_message(int(step.split(":")[1]), message_id)
+
+    async def tick(self) -> list[tuple[int, Outcome]]:
+        """What the schedules ask for now: (chat id, what to show) for each chat."""
+        return await self.checkins.due(self.repo, self.clock.now())
 
     def texts(self, language: str) -> Texts:
         return texts(language, self.locales)
@@ -140,6 +150,8 @@ class Service:
     async def _text(self, ctx: Ctx, text: str, reply_to: int | None) -> Outcome:
         if reply_to is not None:
             prompt = await ctx.repo.prompt(ctx.chat.id, reply_to)
+            if prompt is not None and prompt.step.startswith("checkin:"):
+                return await self.checkins.reply(ctx, int(prompt.step.split(":")[1]), text)
             if prompt is not None and prompt.run_id is not None:
                 run = await ctx.repo.run(prompt.run_id)
                 if run is not None:

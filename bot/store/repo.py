@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -60,6 +61,36 @@ class Answer:
 
 
 @dataclass
+class Schedule:
+    chat_id: int
+    rule: str
+    timezone: str
+    next_at: str | None
+    paused_until: str | None
+
+
+@dataclass
+class Checkin:
+    id: int
+    chat_id: int
+    opened_at: str
+    closed_at: str | None
+    reminded_at: str | None
+    remind_at: str | None
+    close_at: str | None
+    message_id: int | None
+
+
+@dataclass
+class CheckinAnswer:
+    user_id: int
+    user_name: str
+    organisation_id: int | None
+    question: str
+    value: str
+
+
+@dataclass
 class Prompt:
     run_id: int | None
     step: str
@@ -73,6 +104,8 @@ def _iso(moment: datetime) -> str:
 class Repo:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
+        # One connection serves updates and the scheduler: one transaction at a time.
+        self._lock = asyncio.Lock()
 
     # -- connection and schema -------------------------------------------------
 
@@ -122,13 +155,14 @@ class Repo:
     @asynccontextmanager
     async def transaction(self):
         """One unit of work: everything inside commits together or not at all."""
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
-        await self.db.execute("COMMIT")
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
 
     async def _one(self, sql: str, args: tuple = ()) -> aiosqlite.Row | None:
         async with self.db.execute(sql, args) as cur:
@@ -176,6 +210,11 @@ class Repo:
 
     async def set_last_tip(self, chat_id: int, tip_id: str) -> None:
         await self.db.execute("UPDATE chats SET last_tip = ? WHERE id = ?", (tip_id, chat_id))
+
+    async def set_timezone(self, chat_id: int, timezone: str) -> None:
+        await self.db.execute("UPDATE chats SET timezone = ? WHERE id = ?", (timezone, chat_id))
+        await self.db.execute("UPDATE schedules SET timezone = ? WHERE chat_id = ?",
+                              (timezone, chat_id))
 
     async def set_active(self, chat_id: int, active: bool) -> None:
         await self.db.execute("UPDATE chats SET active = ? WHERE id = ?", (int(active), chat_id))
@@ -336,11 +375,102 @@ class Repo:
             (json.dumps(draft), chat_id, message_id),
         )
 
+    # -- check-in schedules and rounds -------------------------------------------
+
+    async def schedule(self, chat_id: int) -> Schedule | None:
+        row = await self._one("SELECT * FROM schedules WHERE chat_id = ?", (chat_id,))
+        return Schedule(**dict(row)) if row else None
+
+    async def set_schedule(self, chat_id: int, rule: str, timezone: str, next_at: datetime | None,
+                           paused_until: str | None = None) -> None:
+        await self.db.execute(
+            "INSERT INTO schedules (chat_id, rule, timezone, next_at, paused_until) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET rule = excluded.rule, "
+            "timezone = excluded.timezone, next_at = excluded.next_at, "
+            "paused_until = excluded.paused_until",
+            (chat_id, rule, timezone, _iso(next_at) if next_at else None, paused_until),
+        )
+
+    async def delete_schedule(self, chat_id: int) -> None:
+        await self.db.execute("DELETE FROM schedules WHERE chat_id = ?", (chat_id,))
+
+    async def due_schedules(self, now: datetime) -> list[Schedule]:
+        rows = await self._all(
+            "SELECT s.* FROM schedules s JOIN chats c ON c.id = s.chat_id "
+            "WHERE c.active = 1 AND s.next_at IS NOT NULL AND s.next_at <= ? "
+            "ORDER BY s.next_at", (_iso(now),))
+        return [Schedule(**dict(r)) for r in rows]
+
+    def _checkin(self, row: aiosqlite.Row) -> Checkin:
+        return Checkin(row["id"], row["chat_id"], row["opened_at"], row["closed_at"],
+                       row["reminded_at"], row["remind_at"], row["close_at"], row["message_id"])
+
+    async def open_checkin(self, chat_id: int, now: datetime, remind_at: datetime,
+                           close_at: datetime) -> int:
+        cur = await self.db.execute(
+            "INSERT INTO checkins (chat_id, opened_at, remind_at, close_at) VALUES (?, ?, ?, ?)",
+            (chat_id, _iso(now), _iso(remind_at), _iso(close_at)))
+        return cur.lastrowid
+
+    async def checkin(self, checkin_id: int) -> Checkin | None:
+        row = await self._one("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+        return self._checkin(row) if row else None
+
+    async def open_checkin_of(self, chat_id: int) -> Checkin | None:
+        row = await self._one(
+            "SELECT * FROM checkins WHERE chat_id = ? AND closed_at IS NULL ORDER BY id DESC",
+            (chat_id,))
+        return self._checkin(row) if row else None
+
+    async def previous_checkin(self, chat_id: int, before: int) -> Checkin | None:
+        row = await self._one(
+            "SELECT * FROM checkins WHERE chat_id = ? AND id < ? AND closed_at IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1", (chat_id, before))
+        return self._checkin(row) if row else None
+
+    async def checkins_waiting(self, now: datetime) -> list[Checkin]:
+        """Open rounds of active chats that are unsent, due a reminder, or due to close."""
+        rows = await self._all(
+            "SELECT k.* FROM checkins k JOIN chats c ON c.id = k.chat_id "
+            "WHERE c.active = 1 AND k.closed_at IS NULL AND (k.message_id IS NULL "
+            "OR (k.reminded_at IS NULL AND k.remind_at <= ?) OR k.close_at <= ?) ORDER BY k.id",
+            (_iso(now), _iso(now)))
+        return [self._checkin(r) for r in rows]
+
+    async def set_checkin_message(self, checkin_id: int, message_id: int) -> None:
+        await self.db.execute("UPDATE checkins SET message_id = ? WHERE id = ?",
+                              (message_id, checkin_id))
+
+    async def mark_reminded(self, checkin_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE checkins SET reminded_at = ? WHERE id = ?",
+                              (_iso(now), checkin_id))
+
+    async def close_checkin(self, checkin_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE checkins SET closed_at = ? WHERE id = ?",
+                              (_iso(now), checkin_id))
+
+    async def add_checkin_answer(self, checkin_id: int, chat_id: int, user_id: int,
+                                 user_name: str, organisation_id: int | None, question: str,
+                                 value: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO checkin_answers (checkin_id, chat_id, user_id, user_name, "
+            "organisation_id, question, value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (checkin_id, chat_id, user_id, user_name, organisation_id, question, value,
+             _iso(now)))
+
+    async def checkin_answers(self, checkin_id: int) -> list[CheckinAnswer]:
+        """The answer that counts per member and question: their last one."""
+        rows = await self._all(
+            "SELECT user_id, user_name, organisation_id, question, value FROM checkin_answers "
+            "WHERE checkin_id = ? ORDER BY id", (checkin_id,))
+        latest = {(r["user_id"], r["question"]): CheckinAnswer(*r) for r in rows}
+        return list(latest.values())
+
     # -- introspection, for tests and /export -----------------------------------
 
     async def count(self, table: str, chat_id: int | None = None) -> int:
         if table not in {"chats", "organisations", "members", "flow_runs", "answers", "prompts",
-                         "schedules", "checkins", "processed_updates"}:
+                         "schedules", "checkins", "checkin_answers", "processed_updates"}:
             raise ValueError(table)
         column = "id" if table == "chats" else "chat_id"
         where = f" WHERE {column} = ?" if chat_id is not None else ""

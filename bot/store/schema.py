@@ -88,4 +88,23 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE chats ADD COLUMN last_tip TEXT;
     """,
+    # 3: check-in rounds: when to remind and close, the message, and every answer.
+    """
+    ALTER TABLE checkins ADD COLUMN remind_at TEXT;
+    ALTER TABLE checkins ADD COLUMN close_at TEXT;
+    ALTER TABLE checkins ADD COLUMN message_id INTEGER;
+    CREATE INDEX checkins_chat ON checkins (chat_id, id);
+    CREATE TABLE checkin_answers (
+        id              INTEGER PRIMARY KEY,
+        checkin_id      INTEGER NOT NULL REFERENCES checkins(id) ON DELETE CASCADE,
+        chat_id         INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        user_id         INTEGER NOT NULL,
+        user_name       TEXT NOT NULL,
+        organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+        question        TEXT NOT NULL,
+        value           TEXT NOT NULL,
+        created_at      TEXT NOT NULL
+    );
+    CREATE INDEX checkin_answers_round ON checkin_answers (checkin_id);
+    """,
 ]

@@ -5,6 +5,7 @@ Thin on purpose: it only translates between Telegram's objects and the domain's.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -47,8 +48,8 @@ ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's GroupAnonymousBot
 ADMIN_CACHE_SECONDS = 300
 
 
-def build(settings: Settings, service: Service,
-          rate_limiter: AIORateLimiter | None = None) -> Application:
+def build(settings: Settings, service: Service, rate_limiter: AIORateLimiter | None = None,
+          tick_seconds: float | None = 30) -> Application:
     """The whole wiring in one place."""
     # Telegram allows about 30 messages a second overall and 20 a minute per group; the
     # limiter queues messages to stay under that and retries after a 429.
@@ -64,6 +65,9 @@ def build(settings: Settings, service: Service,
     )
     app.bot_data["service"] = service
     app.bot_data["admins"] = {}
+    app.bot_data["tick_lock"] = asyncio.Lock()
+    if tick_seconds:
+        app.job_queue.run_repeating(on_tick, interval=tick_seconds, first=1, name="checkins")
     service.is_admin = lambda chat_id, user_id: _is_admin(app, chat_id, user_id)
 
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -134,16 +138,46 @@ def _ignored(message: Message) -> bool:
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, chat: Chat, outcome: Outcome,
                   thread_id: int | None) -> None:
-    service: Service = context.bot_data["service"]
+    await send_all(context.bot, context.bot_data["service"], chat.id, outcome, thread_id)
+
+
+async def send_all(bot, service: Service, chat_id: int, outcome: Outcome,
+                   thread_id: int | None = None) -> None:
+    """Show an outcome's replies in order. A chat that shut us out is marked inactive."""
     for reply in outcome.replies:
         try:
-            sent = await show(context.bot, chat.id, reply, thread_id)
+            sent = await show(bot, chat_id, reply, thread_id)
         except Forbidden:
-            log.info("chat %s no longer reachable; marked inactive", chat.id)
-            await service.set_active(chat.id, False)
+            log.info("chat %s no longer reachable; marked inactive", chat_id)
+            await service.set_active(chat_id, False)
             return
         if sent is not None:
-            await service.sent(chat.id, reply, sent.message_id)
+            await service.sent(chat_id, reply, sent.message_id)
+
+
+async def run_schedules(app: Application) -> int:
+    """One tick of the check-in schedules; chats are served side by side, each in order.
+
+    Returns how many chats got something. A chat whose messages fail (network, repeated
+    429) keeps its round unsent; the next tick tries again.
+    """
+    service: Service = app.bot_data["service"]
+    lock: asyncio.Lock = app.bot_data["tick_lock"]
+    if lock.locked():
+        return 0
+    async with lock:
+        work = await service.tick()
+        results = await asyncio.gather(
+            *(send_all(app.bot, service, chat_id, outcome) for chat_id, outcome in work),
+            return_exceptions=True)
+        for (chat_id, _), result in zip(work, results, strict=True):
+            if isinstance(result, Exception):
+                log.warning("check-in for chat %s not delivered yet: %s", chat_id, result)
+        return len(work)
+
+
+async def on_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await run_schedules(context.application)
 
 
 def _thread(message: Message | None) -> int | None:

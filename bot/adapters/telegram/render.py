@@ -8,6 +8,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyParameters,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -38,6 +39,8 @@ async def show(bot: Bot, chat_id: int, reply: Reply, thread_id: int | None) -> M
             if "not modified" not in exc.message:
                 raise
         return None
+    reply_to = (ReplyParameters(reply.reply_to, allow_sending_without_reply=True)
+                if reply.reply_to else None)
     return await bot.send_message(
         chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
-        message_thread_id=thread_id)
+        message_thread_id=thread_id, reply_parameters=reply_to)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import Application
 
-from bot.adapters.telegram.app import build, register_commands
+from bot.adapters.telegram.app import build, register_commands, run_schedules
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.service import Service
@@ -25,6 +25,10 @@ class Running:
     repo: Repo
     service: Service
 
+    async def tick(self) -> int:
+        """Run the check-in schedules once now (the job does this every 30 s)."""
+        return await run_schedules(self.app)
+
     async def stop(self) -> None:
         if self.app.updater and self.app.updater.running:
             await self.app.updater.stop()
@@ -35,12 +39,14 @@ class Running:
 
 
 async def start(settings: Settings, clock: Clock | None = None, *,
-                poll_timeout: int = 30, rate_limiter=None) -> Running:
+                poll_timeout: int = 30, rate_limiter=None,
+                tick_seconds: float | None = 30) -> Running:
     repo = await Repo.open(settings.database_path)
     try:
         service = Service(repo, clock or Clock(), language=settings.language,
-                          timezone=settings.timezone)
-        app = build(settings, service, rate_limiter)
+                          timezone=settings.timezone, remind_after=settings.remind_after,
+                          close_after=settings.close_after)
+        app = build(settings, service, rate_limiter, tick_seconds)
         await app.initialize()
         await register_commands(app)
         await app.start()
