@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.domain import tipdesk
+from bot.domain import agreement, privacy, tipdesk
 from bot.domain.context import Ctx, esc
 from bot.domain.replies import Button, Outcome, Reply
 from bot.i18n import LANGUAGES, texts
@@ -22,7 +22,9 @@ ALIASES = {
     "instellingen": "settings", "privacy": "privacy", "language": "language",
     "taal": "language", "process": "process", "proces": "process", "status": "status",
     "org": "org", "organisaties": "org", "organisations": "org", "tip": "tip",
-    "tips": "tips", "checkin": "checkin", "checkins": "checkin",
+    "tips": "tips", "checkin": "checkin", "checkins": "checkin", "pdca": "pdca",
+    "export": "export", "forget": "forget", "vergeet": "forget",
+    "agreement": "agreement", "afspraken": "agreement", "scan": "scan",
 }
 
 
@@ -40,6 +42,11 @@ MENU = [
     ("tip", "tip", _("A tip for where you are, or /tip WORD to search")),
     ("tips", "tips", _("Browse the tips by theme")),
     ("checkin", "checkin", _("Check-ins: schedule, or start one now")),
+    ("afspraken", "agreement", _("The agreements as a document")),
+    ("pdca", "pdca", _("A round of plan, do, check, act")),
+    ("scan", "scan", _("The five-conditions scan, with a chart")),
+    ("export", "export", _("Everything I hold for this chat (admins)")),
+    ("vergeet", "forget", _("Delete this chat's data (admins)")),
     ("taal", "language", _("Language of this chat")),
     ("instellingen", "settings", _("Settings")),
     ("privacy", "privacy", _("What I store")),
@@ -66,6 +73,10 @@ async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -
     parts = rest.split(":")
     if kind == "lang":
         return await set_language(service, ctx, parts[0], message_id)
+    if kind == "sc":
+        return await service.scans.press(ctx, parts, message_id)
+    if kind == "fg":
+        return await privacy.press_forget(service, ctx, rest, message_id)
     if kind == "ci":
         return await service.checkins.press(ctx, parts, message_id)
     if kind == "cs":
@@ -145,7 +156,9 @@ async def cmd_privacy(service: Service, ctx: Ctx, args: str) -> Outcome:
         "I do not read or store ordinary conversation in the group: I only see commands, "
         "button presses and replies to my own questions.\n\n"
         "Nothing is shared between chats or with anyone else. The data stays on the "
-        "server of whoever runs this bot."))
+        "server of whoever runs this bot.") + "\n\n" + ctx.t._(
+        "Admins can download everything I hold for this chat with /export, and delete it "
+        "all with /forget. In an anonymous scan I never keep who gave which score."))
 
 
 async def cmd_language(service: Service, ctx: Ctx, args: str) -> Outcome:
@@ -186,6 +199,31 @@ async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
 
 async def cmd_tip(service: Service, ctx: Ctx, args: str) -> Outcome:
     return await tipdesk.tip(service, ctx, args)
+
+
+async def cmd_pdca(service: Service, ctx: Ctx, args: str) -> Outcome:
+    word = args.split()[0].lower() if args.split() else ""
+    if word in ("restart", "opnieuw"):
+        if not await service.admin(ctx):
+            return _admins_only(ctx)
+        return await service.dialog.restart_phase(ctx, "pdca")
+    return await service.dialog.start_or_continue(ctx, "pdca")
+
+
+async def cmd_scan(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await service.scans.command(ctx, args)
+
+
+async def cmd_agreement(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await agreement.agreement(service, ctx)
+
+
+async def cmd_export(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await privacy.export(service, ctx)
+
+
+async def cmd_forget(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await privacy.ask_forget(service, ctx)
 
 
 async def cmd_checkin(service: Service, ctx: Ctx, args: str) -> Outcome:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.domain.answers import parse_date, parse_organisations, show
 from bot.domain.context import Ctx, esc
-from bot.domain.engine import DONE, Engine, applicable
+from bot.domain.engine import DONE, Engine, applicable, holds
 from bot.domain.flows import Flow, Phase, Step
 from bot.domain.replies import Button, Outcome, Reply, split
 from bot.domain.tips import TipLibrary
@@ -49,6 +49,8 @@ class Dialog:
             run = await ctx.repo.start_run(ctx.chat.id, flow_id, self.engines[flow_id].first, now)
             intro = self._intro(ctx, flow, flow.steps[0].phase)
             return Outcome([Reply(part) for part in split(intro)] + await self.question(ctx, run))
+        if run.status == "done" and flow.repeat_when is not None:
+            return Outcome(await self._next_round(ctx, flow, run))
         if run.status == "done":
             return Outcome().say(ctx.t._(
                 "✅ You have finished every phase. /status shows everything you agreed."))
@@ -193,6 +195,10 @@ class Dialog:
         orgs = await repo.organisations(ctx.chat.id)
         if orgs and ctx.member.organisation_id is None and step.kind != "organisations":
             replies.append(self.organisation_question(ctx, orgs))
+        if step.collect:
+            return Outcome([*replies, Reply(ctx.t._(
+                "✓ Added, {name}. Everyone can add more, each as a reply to the question; "
+                "press ➡️ Next when this step is done.", name=esc(ctx.member.name)))])
         missing = await self.missing(ctx, run, step)
         if not missing:
             return Outcome(replies + await self.advance(ctx, run, "next"))
@@ -253,9 +259,23 @@ class Dialog:
             if new_phase is not None:
                 replies += [Reply(part) for part in split(self._intro(ctx, flow, new_phase))]
         if new == DONE:
+            if flow.repeat_when is not None and holds(flow.repeat_when, group):
+                return replies + await self._next_round(ctx, flow, run)
             replies.append(Reply(ctx.t._(
                 "🎉 You have completed every phase. /status shows the whole picture.")))
             return replies
+        return replies + await self.question(ctx, run)
+
+    async def _next_round(self, ctx: Ctx, flow: Flow, previous: Run) -> list[Reply]:
+        """A new numbered run, showing what the previous one planned."""
+        run = await ctx.repo.start_run(ctx.chat.id, flow.id, self.engines[flow.id].first,
+                                       self.clock.now())
+        answers = await ctx.repo.answers(previous.id)
+        earlier = await self.summary(ctx, previous, flow.phases[0], answers)
+        replies = [Reply(ctx.t._("🔁 <b>Round {n}</b> starts. This is what you planned last "
+                                 "time:", n=run.number))]
+        replies += [Reply(part) for part in split(earlier)]
+        replies += [Reply(part) for part in split(self._intro(ctx, flow, flow.steps[0].phase))]
         return replies + await self.question(ctx, run)
 
     async def _toggle(self, ctx: Ctx, run: Run, step: Step, choice: str,
@@ -282,10 +302,14 @@ class Dialog:
                    phase=t.key(f"{flow.id}.{phase_id}.title"),
                    intro=t.key(f"{flow.id}.{phase_id}.intro"))
 
-    def header(self, ctx: Ctx, flow: Flow, step: Step) -> str:
+    def header(self, ctx: Ctx, flow: Flow, step: Step, run: Run | None = None) -> str:
         phase = flow.phase(step.phase)
         number = phase.steps.index(step) + 1
-        return ctx.t._("<b>Phase {n}/{total} · {phase}</b> — question {i} of {count}",
+        prefix = ""
+        if flow.repeat_when is not None and run is not None:
+            prefix = ctx.t._("🔄 {title}, round {n}", title=ctx.t.key(f"{flow.id}.title"),
+                             n=run.number) + "\n"
+        return prefix + ctx.t._("<b>Phase {n}/{total} · {phase}</b> — question {i} of {count}",
                        n=flow.phase_number(phase.id), total=len(flow.phases),
                        phase=ctx.t.key(f"{phase.key}.title"), i=number,
                        count=len(phase.steps)) + "\n" + progress_bar(number, len(phase.steps))
@@ -295,7 +319,7 @@ class Dialog:
         flow, t = self.flows[run.flow], ctx.t
         step = flow.step(run.state)
         index = flow.index(step.id)
-        lines = [self.header(ctx, flow, step), "", t.key(step.key)]
+        lines = [self.header(ctx, flow, step, run), "", t.key(step.key)]
         if step.scope != "group":
             lines += ["", await self._who_answered(ctx, run, step)]
         if step.kind in TEXT_KINDS:
@@ -394,6 +418,10 @@ class Dialog:
                 lines.append(f"• <b>{label}</b>: <i>{state}</i>")
                 if not given_any:
                     still_open.append(label)
+                continue
+            if step.collect:
+                lines.append(f"• <b>{label}</b>")
+                lines += [f"   ◦ {esc(a.user_name)}: {show(step, a.value, t)}" for a in real]
                 continue
             if step.scope == "group":
                 lines.append(f"• <b>{label}</b>: {show(step, real[-1].value, t)}")

@@ -36,6 +36,7 @@ class Step:
     tip: str | None
     when: Condition | None
     key: str  # catalog key of the question
+    collect: bool = False  # answers add up; moves on only with "next"
 
     def choice_key(self, choice: str) -> str:
         return f"{self.key}.{choice}"
@@ -64,6 +65,7 @@ class Flow:
     id: str
     phases: tuple[Phase, ...]
     path: Path
+    repeat_when: Condition | None = None  # a finished run with this answer starts the next
     steps: tuple[Step, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -147,7 +149,13 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
             seen_steps[step.id] = step
             steps.append(step)
         phases.append(Phase(pid, tuple(steps), f"{flow_id}.{pid}"))
-    return Flow(flow_id, tuple(phases), path)
+    unknown = set(data) - {"id", "phases", "repeat_when", "__line__"}
+    if unknown:
+        raise _fail(path, data["__line__"], f"unknown field(s) {', '.join(sorted(unknown))}")
+    repeat = None
+    if "repeat_when" in data:
+        repeat = _condition(path, "repeat_when", data["repeat_when"], seen_steps)
+    return Flow(flow_id, tuple(phases), path, repeat)
 
 
 def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str, Step],
@@ -155,7 +163,8 @@ def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str,
     if not isinstance(data, dict):
         raise _fail(path, "?", f"a step in phase `{phase_id}` must be a mapping")
     line = data["__line__"]
-    unknown = set(data) - {"id", "kind", "scope", "choices", "tip", "when", "__line__"}
+    unknown = set(data) - {"id", "kind", "scope", "choices", "tip", "when", "collect",
+                           "__line__"}
     if unknown:
         raise _fail(path, line, f"unknown field(s) {', '.join(sorted(unknown))}")
     sid = data.get("id")
@@ -163,6 +172,8 @@ def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str,
         raise _fail(path, line, "step `id` must be lowercase letters, digits and _")
     if sid in seen:
         raise _fail(path, line, f"step `{sid}` is defined twice")
+    if sid == "done":
+        raise _fail(path, line, "`done` is the name of a finished run; choose another step id")
     kind = data.get("kind")
     if kind not in KINDS:
         raise _fail(path, line, f"step `{sid}`: `kind` must be one of {', '.join(KINDS)}")
@@ -189,8 +200,11 @@ def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str,
     when = None
     if "when" in data:
         when = _condition(path, sid, data["when"], seen)
+    collect = data.get("collect", False)
+    if collect not in (True, False) or (collect and kind != "text"):
+        raise _fail(path, line, f"step `{sid}`: `collect` is true or false, and only for text")
     return Step(sid, phase_id, kind, scope, tuple(choices), tip, when,
-                f"{flow_id}.{phase_id}.{sid}")
+                f"{flow_id}.{phase_id}.{sid}", collect)
 
 
 def _condition(path: Path, sid: str, data: object, seen: dict[str, Step]) -> Condition:
@@ -213,7 +227,7 @@ def _condition(path: Path, sid: str, data: object, seen: dict[str, Step]) -> Con
 def load_all(folder: Path = FLOWS, known_tips: set[str] | None = None) -> dict[str, Flow]:
     flows = {}
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == "tips.yaml":
+        if path.name in ("tips.yaml", "scan.yaml"):
             continue
         flow = parse(path, known_tips)
         if flow.id in flows:

@@ -22,6 +22,8 @@ class Reply:
     edit: int | None = None  # edit this message instead of sending a new one
     prompt: tuple[int | None, str] | None = None  # (run id, step): a reply to this answers it
     reply_to: int | None = None  # shown as a reply to this message
+    file: tuple[str, bytes] | None = None  # (file name, content): a document, or a photo
+                                           # when the name ends in .png; text is its caption
 
     def __post_init__(self) -> None:
         for row in self.buttons:

@@ -19,6 +19,7 @@ from bot.domain.context import Actor, ChatRef, Ctx
 from bot.domain.dialog import Dialog
 from bot.domain.flows import load_all
 from bot.domain.replies import Outcome, Reply
+from bot.domain.scan import ScanDesk, load_conditions
 from bot.domain.search import TipSearch
 from bot.domain.tipdesk import InlineTip, inline
 from bot.domain.tips import TipLibrary
@@ -53,6 +54,7 @@ class Service:
         self.search = TipSearch(self.tips, {lang: self.texts(lang) for lang in LANGUAGES})
         self.dialog = Dialog(self.flows, self.tips, clock)
         self.checkins = CheckinDesk(self, remind_after=remind_after, close_after=close_after)
+        self.scans = ScanDesk(self, load_conditions(flows_dir / "scan.yaml"))
 
     async def _ctx(self, ref: ChatRef, actor: Actor, message_id: int | None) -> Ctx:
         now = self.clock.now()
@@ -122,6 +124,8 @@ class Service:
                 await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now())
                 if step.startswith("checkin:"):
                     await self.repo.set_checkin_message(int(step.split(":")[1]), message_id)
+                if step.startswith("scan:"):
+                    await self.repo.set_scan_message(int(step.split(":")[1]), message_id)
 
     async def tick(self) -> list[tuple[int, Outcome]]:
         """What the schedules ask for now: (chat id, what to show) for each chat."""
@@ -150,6 +154,8 @@ class Service:
     async def _text(self, ctx: Ctx, text: str, reply_to: int | None) -> Outcome:
         if reply_to is not None:
             prompt = await ctx.repo.prompt(ctx.chat.id, reply_to)
+            if prompt is not None and prompt.step.startswith("scan:"):
+                return await self.scans.remark(ctx, int(prompt.step.split(":")[1]), text)
             if prompt is not None and prompt.step.startswith("checkin:"):
                 return await self.checkins.reply(ctx, int(prompt.step.split(":")[1]), text)
             if prompt is not None and prompt.run_id is not None:

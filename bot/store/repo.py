@@ -91,6 +91,28 @@ class CheckinAnswer:
 
 
 @dataclass
+class Scan:
+    id: int
+    chat_id: int
+    number: int
+    anonymous: int
+    salt: str
+    opened_at: str
+    closed_at: str | None
+    message_id: int | None
+
+
+@dataclass
+class ScanScore:
+    respondent: int
+    user_name: str
+    organisation_id: int | None
+    condition: str
+    score: int | None
+    remark: str | None
+
+
+@dataclass
 class Prompt:
     run_id: int | None
     step: str
@@ -466,14 +488,103 @@ class Repo:
         latest = {(r["user_id"], r["question"]): CheckinAnswer(*r) for r in rows}
         return list(latest.values())
 
+    # -- the five-conditions scan ----------------------------------------------
+
+    async def open_scan(self, chat_id: int, anonymous: bool, salt: str, now: datetime) -> Scan:
+        row = await self._one("SELECT COALESCE(MAX(number), 0) + 1 FROM scans WHERE chat_id = ?",
+                              (chat_id,))
+        cur = await self.db.execute(
+            "INSERT INTO scans (chat_id, number, anonymous, salt, opened_at) "
+            "VALUES (?, ?, ?, ?, ?)", (chat_id, row[0], int(anonymous), salt, _iso(now)))
+        return await self.scan(cur.lastrowid)
+
+    async def scan(self, scan_id: int) -> Scan | None:
+        row = await self._one("SELECT * FROM scans WHERE id = ?", (scan_id,))
+        return Scan(**dict(row)) if row else None
+
+    async def latest_scan(self, chat_id: int, *, closed: bool | None = None,
+                          before: int | None = None) -> Scan | None:
+        sql = "SELECT * FROM scans WHERE chat_id = ?"
+        args: tuple = (chat_id,)
+        if closed is not None:
+            sql += " AND closed_at IS NOT NULL" if closed else " AND closed_at IS NULL"
+        if before is not None:
+            sql += " AND id < ?"
+            args += (before,)
+        row = await self._one(sql + " ORDER BY id DESC LIMIT 1", args)
+        return Scan(**dict(row)) if row else None
+
+    async def set_scan_message(self, scan_id: int, message_id: int) -> None:
+        await self.db.execute("UPDATE scans SET message_id = ? WHERE id = ?",
+                              (message_id, scan_id))
+
+    async def close_scan(self, scan_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE scans SET closed_at = ? WHERE id = ?", (_iso(now), scan_id))
+
+    async def add_scan_score(self, scan_id: int, chat_id: int, respondent: int, user_name: str,
+                             organisation_id: int | None, condition: str, score: int | None,
+                             remark: str | None, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO scan_scores (scan_id, chat_id, respondent, user_name, organisation_id, "
+            "condition, score, remark, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (scan_id, chat_id, respondent, user_name, organisation_id, condition, score, remark,
+             _iso(now)))
+
+    async def scan_scores(self, scan_id: int) -> list[ScanScore]:
+        """Per respondent and condition the last score; every remark."""
+        rows = await self._all("SELECT * FROM scan_scores WHERE scan_id = ? ORDER BY id",
+                               (scan_id,))
+        scores: dict[tuple[int, str], ScanScore] = {}
+        remarks = []
+        for r in rows:
+            item = ScanScore(r["respondent"], r["user_name"], r["organisation_id"],
+                             r["condition"], r["score"], r["remark"])
+            if r["remark"] is not None:
+                remarks.append(item)
+            else:
+                scores[(r["respondent"], r["condition"])] = item
+        return list(scores.values()) + remarks
+
     # -- introspection, for tests and /export -----------------------------------
 
     async def count(self, table: str, chat_id: int | None = None) -> int:
         if table not in {"chats", "organisations", "members", "flow_runs", "answers", "prompts",
-                         "schedules", "checkins", "checkin_answers", "processed_updates"}:
+                         "schedules", "checkins", "checkin_answers", "scans", "scan_scores",
+                         "processed_updates"}:
             raise ValueError(table)
         column = "id" if table == "chats" else "chat_id"
         where = f" WHERE {column} = ?" if chat_id is not None else ""
         row = await self._one(f"SELECT COUNT(*) FROM {table}{where}",
                               (chat_id,) if chat_id is not None else ())
         return row[0]
+
+
+# Every table that holds a chat's data, and how its rows are found.
+CHAT_TABLES = {
+    "chats": "id = ?",
+    "organisations": "chat_id = ?",
+    "members": "chat_id = ?",
+    "flow_runs": "chat_id = ?",
+    "answers": "chat_id = ?",
+    "prompts": "chat_id = ?",
+    "schedules": "chat_id = ?",
+    "checkins": "chat_id = ?",
+    "checkin_answers": "chat_id = ?",
+    "scans": "chat_id = ?",
+    "scan_scores": "chat_id = ?",
+}
+
+
+async def export_chat(repo: Repo, chat_id: int) -> dict[str, list[dict]]:
+    """Every row the bot holds for one chat, table by table."""
+    result = {}
+    for table, where in CHAT_TABLES.items():
+        rows = await repo._all(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", (chat_id,))
+        result[table] = [dict(row) for row in rows]
+    return result
+
+
+async def forget_chat(repo: Repo, chat_id: int) -> None:
+    """Delete every row of one chat (children first, so no foreign key is left dangling)."""
+    for table in reversed(list(CHAT_TABLES)):
+        await repo.db.execute(f"DELETE FROM {table} WHERE {CHAT_TABLES[table]}", (chat_id,))

@@ -107,4 +107,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX checkin_answers_round ON checkin_answers (checkin_id);
     """,
+    # 4: the five-conditions scan. In an anonymous scan the member is stored only as a
+    # salted hash, so no one can tell later who gave which score.
+    """
+    CREATE TABLE scans (
+        id          INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        number      INTEGER NOT NULL,
+        anonymous   INTEGER NOT NULL DEFAULT 0,
+        salt        TEXT NOT NULL,
+        opened_at   TEXT NOT NULL,
+        closed_at   TEXT,
+        message_id  INTEGER
+    );
+    CREATE TABLE scan_scores (
+        id              INTEGER PRIMARY KEY,
+        scan_id         INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        chat_id         INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        respondent      INTEGER NOT NULL,
+        user_name       TEXT NOT NULL,
+        organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+        condition       TEXT NOT NULL,
+        score           INTEGER,
+        remark          TEXT,
+        created_at      TEXT NOT NULL
+    );
+    CREATE INDEX scan_scores_scan ON scan_scores (scan_id);
+    """,
 ]

@@ -41,6 +41,14 @@ async def show(bot: Bot, chat_id: int, reply: Reply, thread_id: int | None) -> M
         return None
     reply_to = (ReplyParameters(reply.reply_to, allow_sending_without_reply=True)
                 if reply.reply_to else None)
+    if reply.file is not None:
+        name, content = reply.file
+        send = bot.send_photo if name.endswith(".png") else bot.send_document
+        media = {"photo": content} if name.endswith(".png") else {"document": content,
+                                                                  "filename": name}
+        return await send(chat_id, caption=reply.text or None, parse_mode=ParseMode.HTML,
+                          reply_markup=keyboard, message_thread_id=thread_id,
+                          reply_parameters=reply_to, **media)
     return await bot.send_message(
         chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
         message_thread_id=thread_id, reply_parameters=reply_to)

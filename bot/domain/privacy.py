@@ -1,0 +1,90 @@
+"""A chat's own data: /export (everything, as JSON and Markdown) and /forget (all of it)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from bot.domain.context import Ctx
+from bot.domain.replies import Button, Outcome, Reply
+from bot.store.repo import export_chat, forget_chat
+
+if TYPE_CHECKING:
+    from bot.domain.service import Service
+
+
+async def export(service: Service, ctx: Ctx) -> Outcome:
+    if not await service.admin(ctx):
+        return Outcome().say(ctx.t._("Only the group's admins can do that."))
+    data = await export_chat(ctx.repo, ctx.chat.id)
+    for row in data["answers"] + data["checkin_answers"]:
+        if isinstance(row.get("value"), str) and row is not None:
+            try:
+                row["value"] = json.loads(row["value"])
+            except ValueError:
+                pass
+    stamp = service.clock.now().strftime("%Y%m%d")
+    as_json = json.dumps({"chat_id": ctx.chat.id, "exported_at": service.clock.now().isoformat(),
+                          "tables": data}, ensure_ascii=False, indent=2).encode()
+    return Outcome([
+        Reply(ctx.t._("📦 Everything I hold for this chat, as data (JSON)."),
+              file=(f"samenwerkbot-{stamp}.json", as_json)),
+        Reply(ctx.t._("📄 The same, to read (Markdown)."),
+              file=(f"samenwerkbot-{stamp}.md", _markdown(service, ctx, data).encode())),
+    ])
+
+
+def _markdown(service: Service, ctx: Ctx, data: dict[str, list[dict]]) -> str:
+    t = ctx.t
+    orgs = {o["id"]: o["name"] for o in data["organisations"]}
+    lines = ["# " + t._("Samenwerkbot: everything about this chat"), ""]
+    lines += ["## " + t._("Partner organisations"), ""]
+    lines += [f"- {o['name']}" for o in data["organisations"]] or ["–"]
+    lines += ["", "## " + t._("Members"), ""]
+    lines += [f"- {m['name']} ({orgs.get(m['organisation_id'], '–')})" for m in data["members"]]
+    for run in data["flow_runs"]:
+        flow = service.flows.get(run["flow"])
+        lines += ["", f"## {t.key(run['flow'] + '.title')} #{run['number']}", ""]
+        for answer in (a for a in data["answers"] if a["run_id"] == run["id"]):
+            step = flow.step(answer["step"]) if flow and answer["step"] in flow.ids else None
+            question = t.key(f"{step.key}.short") if step else answer["step"]
+            value = t._("skipped") if answer["skipped"] else _plain(answer["value"])
+            who = f"{answer['user_name']}, {orgs.get(answer['organisation_id'], '–')}"
+            lines.append(f"- **{question}** ({who}, {answer['created_at']}): {value}")
+    for checkin in data["checkins"]:
+        lines += ["", "## " + t._("Check-in") + f" {checkin['opened_at']}", ""]
+        for answer in (a for a in data["checkin_answers"] if a["checkin_id"] == checkin["id"]):
+            lines.append(f"- {answer['user_name']}: {answer['question']} = "
+                         f"{_plain(answer['value'])}")
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+async def ask_forget(service: Service, ctx: Ctx) -> Outcome:
+    t = ctx.t
+    if not await service.admin(ctx):
+        return Outcome().say(t._("Only the group's admins can do that."))
+    return Outcome([Reply(
+        t._("⚠️ <b>Delete everything?</b>\nThis removes all organisations, members, answers, "
+            "check-ins and schedules of this chat, for good. Tip: /export first.\n"
+            "Only an admin can confirm."),
+        [[Button(t._("🗑 Yes, delete everything"), "fg:yes"),
+          Button(t._("Cancel"), "fg:no")]])])
+
+
+async def press_forget(service: Service, ctx: Ctx, answer: str,
+                       message_id: int | None) -> Outcome:
+    t = ctx.t
+    if not await service.admin(ctx):
+        return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
+    if answer != "yes":
+        return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
+    await forget_chat(ctx.repo, ctx.chat.id)
+    return Outcome([Reply(t._("🗑 Done: everything I held for this chat is deleted, and its "
+                              "check-ins have stopped."), edit=message_id)],
+                   toast=t._("Deleted"))
