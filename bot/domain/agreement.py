@@ -68,7 +68,9 @@ async def collect(service: Service, ctx: Ctx) -> tuple[list[Section], list[str]]
                 continue
             step = flow.step(step_id)
             label = t.key(f"{step.key}.short")
-            if step.scope == "organisation" and orgs:
+            if step.kind == "organisations" and orgs:
+                entries = [(None, ", ".join(o.name for o in orgs))]
+            elif step.scope == "organisation" and orgs:
                 given = by_organisation(answers, step.id)
                 entries = [(o.name, _plain(step, given[o.id], t) if o.id in given else None)
                            for o in orgs]
@@ -159,35 +161,30 @@ def render_pdf(t, sections: list[Section], open_points: list[str], today: date,
     pdf.add_font("DejaVu", "I", str(folder / "DejaVuSans-Oblique.ttf"))
     pdf.set_title(drawable(t._("Samenwerkingsafspraken")))
     pdf.add_page()
-    width = pdf.epw
-    pdf.set_font("DejaVu", "B", 20)
-    pdf.multi_cell(width, 10, drawable(t._("Samenwerkingsafspraken")))
-    pdf.set_font("DejaVu", "", 11)
-    pdf.multi_cell(width, 6, drawable(" · ".join(partners)))
-    pdf.multi_cell(width, 6, drawable(t._("Drawn up on {date}", date=t.date(today))))
+
+    def write(text: str, size: float, style: str = "", height: float = 5.5) -> None:
+        pdf.set_font("DejaVu", style, size)
+        pdf.multi_cell(0, height, drawable(text), new_x="LMARGIN", new_y="NEXT")
+
+    write(t._("Samenwerkingsafspraken"), 20, "B", 10)
+    write(" · ".join(partners), 11, "", 6)
+    write(t._("Drawn up on {date}", date=t.date(today)), 11, "", 6)
     for section in sections:
         pdf.ln(4)
-        pdf.set_font("DejaVu", "B", 13)
-        pdf.multi_cell(width, 8, drawable(section.title))
+        write(section.title, 13, "B", 8)
         for label, entries in section.items:
-            pdf.set_font("DejaVu", "B", 10)
-            pdf.multi_cell(width, 6, drawable(label))
+            write(label, 10, "B", 6)
             for org, value in entries:
-                pdf.set_font("DejaVu", "I" if value is None else "", 10)
                 shown = value if value is not None else t._("still open")
                 prefix = f"{org}: " if org else ""
-                pdf.multi_cell(width, 5.5, drawable(f"   {prefix}{shown}"))
+                write(f"    {prefix}{shown}", 10, "I" if value is None else "")
     if open_points:
         pdf.ln(4)
-        pdf.set_font("DejaVu", "B", 12)
-        pdf.multi_cell(width, 7, drawable(t._("Still open")))
-        pdf.set_font("DejaVu", "", 10)
+        write(t._("Still open"), 12, "B", 7)
         for point in open_points:
-            pdf.multi_cell(width, 5.5, drawable(f"   • {point}"))
+            write(f"    • {point}", 10)
     pdf.ln(6)
-    pdf.set_font("DejaVu", "I", 9)
-    pdf.multi_cell(width, 5, drawable(t._("Made with Samenwerkbot, from the answers in your "
-                                         "group chat.")))
+    write(t._("Made with Samenwerkbot, from the answers in your group chat."), 9, "I", 5)
     return bytes(pdf.output())
 
 

@@ -279,7 +279,8 @@ def render_chart(t: Texts, conditions: list[Condition], result: Result, number: 
     axes.set_yticks(range(6))
     axes.grid(axis="y", alpha=0.3)
     axes.set_title(t._("Collaboration scan #{n}", n=number))
-    axes.legend(fontsize=8, loc="upper right")
+    axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(series),
+                frameon=False)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
