@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fakebot import FakeTelegram
 from fakebot.conversation import Group
-from telegram.ext import AIORateLimiter
 
 from bot import config
+from bot.adapters.telegram.limiter import ResilientLimiter
 from bot.adapters.telegram.runner import Running, start
 from bot.clock import FakeClock
 
@@ -44,9 +44,10 @@ class Bot:
     async def start(self) -> Running:
         # Telegram's per-group pace (20 a minute) would make tests wait on the wall
         # clock; the limiter still retries after a 429.
-        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=self.retries)
+        limiter = ResilientLimiter(overall_max_rate=0, group_max_rate=0,
+                                   max_retries=self.retries, backoff=0.01)
         self.running = await start(self.settings, self.clock, poll_timeout=10,
-                                   rate_limiter=limiter, tick_seconds=None)
+                                   rate_limiter=limiter, tick_seconds=None, backoff=0.01)
         return self.running
 
     async def stop(self) -> None:

@@ -144,6 +144,12 @@ class Service:
             "😕 Sorry, something went wrong on my side. Your earlier answers are safe; "
             "please try again in a moment.")
 
+    async def migrate(self, old: int, new: int) -> None:
+        """The group was upgraded to a supergroup: move everything to the new id."""
+        async with self.repo.transaction():
+            if await self.repo.migrate_chat(old, new):
+                log.info("chat %s moved to %s (supergroup)", old, new)
+
     async def set_active(self, chat_id: int, active: bool) -> None:
         async with self.repo.transaction():
             if await self.repo.chat(chat_id):

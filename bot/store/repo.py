@@ -233,6 +233,17 @@ class Repo:
     async def set_last_tip(self, chat_id: int, tip_id: str) -> None:
         await self.db.execute("UPDATE chats SET last_tip = ? WHERE id = ?", (tip_id, chat_id))
 
+    async def migrate_chat(self, old: int, new: int) -> bool:
+        """A group became a supergroup: its rows follow the new id (foreign keys cascade)."""
+        if await self.chat(old) is None:
+            return False
+        if await self.chat(new) is not None:
+            # Only an incidental row (a message in the new supergroup came first).
+            await self.db.execute("DELETE FROM chats WHERE id = ?", (new,))
+        await self.db.execute("UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?",
+                              (new, old))
+        return True
+
     async def set_timezone(self, chat_id: int, timezone: str) -> None:
         await self.db.execute("UPDATE chats SET timezone = ? WHERE id = ?", (timezone, chat_id))
         await self.db.execute("UPDATE schedules SET timezone = ? WHERE chat_id = ?",

@@ -20,9 +20,8 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -34,6 +33,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.telegram.limiter import ResilientLimiter
 from bot.adapters.telegram.render import show
 from bot.config import Settings
 from bot.domain.commands import menu
@@ -48,15 +48,16 @@ ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's GroupAnonymousBot
 ADMIN_CACHE_SECONDS = 300
 
 
-def build(settings: Settings, service: Service, rate_limiter: AIORateLimiter | None = None,
+def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter | None = None,
           tick_seconds: float | None = 30) -> Application:
     """The whole wiring in one place."""
     # Telegram allows about 30 messages a second overall and 20 a minute per group; the
     # limiter queues messages to stay under that and retries after a 429.
-    rate_limiter = rate_limiter or AIORateLimiter(max_retries=3)
+    rate_limiter = rate_limiter or ResilientLimiter(max_retries=3)
     app = (
         ApplicationBuilder()
         .token(settings.token or "")
+        .updater(None)  # our own loop confirms updates only after they are committed
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
         .rate_limiter(rate_limiter)
@@ -71,6 +72,7 @@ def build(settings: Settings, service: Service, rate_limiter: AIORateLimiter | N
     service.is_admin = lambda chat_id, user_id: _is_admin(app, chat_id, user_id)
 
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     app.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, on_command))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(InlineQueryHandler(on_inline))
@@ -146,7 +148,12 @@ async def send_all(bot, service: Service, chat_id: int, outcome: Outcome,
     """Show an outcome's replies in order. A chat that shut us out is marked inactive."""
     for reply in outcome.replies:
         try:
-            sent = await show(bot, chat_id, reply, thread_id)
+            try:
+                sent = await show(bot, chat_id, reply, thread_id)
+            except ChatMigrated as moved:
+                await service.migrate(chat_id, moved.new_chat_id)
+                chat_id, thread_id = moved.new_chat_id, None
+                sent = await show(bot, chat_id, reply, thread_id)
         except Forbidden:
             log.info("chat %s no longer reachable; marked inactive", chat_id)
             await service.set_active(chat_id, False)
@@ -216,7 +223,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_ref(message.chat), Actor(query.from_user.id, query.from_user.full_name,
                                       query.from_user.language_code),
         query.data, message_id=message.message_id, update_id=update.update_id)
-    await query.answer(outcome.toast[:200] if outcome.toast else None, show_alert=outcome.alert)
+    try:
+        await query.answer(outcome.toast[:200] if outcome.toast else None,
+                           show_alert=outcome.alert)
+    except BadRequest as exc:  # answered before this update was redelivered, or too late
+        log.info("callback query not answered: %s", exc.message)
     await deliver(context, message.chat, outcome, _thread(message))
 
 
@@ -263,6 +274,16 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                   reply_to=reply_to.message_id if mine else None,
                                   update_id=update.update_id)
     await deliver(context, message.chat, outcome, _thread(message))
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Upgraded to a supergroup: Telegram says so in both chats; either moves the data."""
+    message = update.effective_message
+    service: Service = context.bot_data["service"]
+    if message.migrate_to_chat_id:
+        await service.migrate(message.chat.id, message.migrate_to_chat_id)
+    elif message.migrate_from_chat_id:
+        await service.migrate(message.migrate_from_chat_id, message.chat.id)
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

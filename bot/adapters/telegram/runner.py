@@ -7,10 +7,10 @@ import logging
 import signal
 from dataclasses import dataclass
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot.adapters.telegram.app import build, register_commands, run_schedules
+from bot.adapters.telegram.updates import UpdateLoop
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.service import Service
@@ -24,14 +24,15 @@ class Running:
     app: Application
     repo: Repo
     service: Service
+    updates: UpdateLoop | None = None
 
     async def tick(self) -> int:
         """Run the check-in schedules once now (the job does this every 30 s)."""
         return await run_schedules(self.app)
 
     async def stop(self) -> None:
-        if self.app.updater and self.app.updater.running:
-            await self.app.updater.stop()
+        if self.updates is not None:
+            await self.updates.stop()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -40,7 +41,7 @@ class Running:
 
 async def start(settings: Settings, clock: Clock | None = None, *,
                 poll_timeout: int = 30, rate_limiter=None,
-                tick_seconds: float | None = 30) -> Running:
+                tick_seconds: float | None = 30, backoff: float = 1.0) -> Running:
     repo = await Repo.open(settings.database_path)
     try:
         service = Service(repo, clock or Clock(), language=settings.language,
@@ -50,11 +51,12 @@ async def start(settings: Settings, clock: Clock | None = None, *,
         await app.initialize()
         await register_commands(app)
         await app.start()
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout)
+        updates = UpdateLoop(app, timeout=poll_timeout, backoff=backoff)
+        await updates.start()
     except BaseException:
         await repo.close()
         raise
-    return Running(app, repo, service)
+    return Running(app, repo, service, updates)
 
 
 async def serve(settings: Settings) -> None:

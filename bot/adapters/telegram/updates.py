@@ -1,0 +1,104 @@
+"""Updates in, confirmed only after their effects are committed.
+
+PTB's own polling confirms an update to Telegram as soon as it has fetched it, so a
+crash loses whatever was fetched but not handled yet. This loop asks for the next batch
+(which is what confirms the previous one) only when every update of the batch has been
+handled, and each handler commits its effects together with the update id. A redelivered
+update is recognised by that id and changes nothing. Updates of one chat are handled in
+order; different chats side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+log = logging.getLogger(__name__)
+
+
+def chat_key(update: Update) -> int | str:
+    chat = update.effective_chat
+    if chat is not None:
+        return chat.id
+    user = update.effective_user
+    return f"user {user.id}" if user else f"update {update.update_id}"
+
+
+class UpdateLoop:
+    def __init__(self, app: Application, *, timeout: int = 30, backoff: float = 1.0,
+                 max_backoff: float = 30.0) -> None:
+        self.app = app
+        self.timeout = timeout
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.offset: int | None = None
+        self._task: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+        self._polling = False  # waiting for Telegram, not handling a batch
+
+    async def start(self) -> None:
+        await self.app.bot.delete_webhook(drop_pending_updates=False)
+        self._task = asyncio.create_task(self._run(), name="update loop")
+
+    async def stop(self) -> None:
+        """Finish the batch in hand, then confirm it, so a clean stop redelivers nothing."""
+        self._stopping.set()
+        if self._task is not None:
+            if self._polling:
+                self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        if self.offset is not None:
+            try:
+                await self.app.bot.get_updates(offset=self.offset, timeout=0, limit=1)
+            except TelegramError:
+                pass  # not confirmed: the next start gets them again and skips them
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                self._polling = True
+                updates = await self.app.bot.get_updates(
+                    offset=self.offset, timeout=self.timeout,
+                    allowed_updates=Update.ALL_TYPES,
+                    read_timeout=self.timeout + 10)
+                failures = 0
+            except (InvalidToken, Conflict):
+                raise
+            except RetryAfter as exc:
+                await asyncio.sleep(exc.retry_after.total_seconds() if hasattr(
+                    exc.retry_after, "total_seconds") else float(exc.retry_after))
+                continue
+            except (NetworkError, TelegramError) as exc:
+                failures += 1
+                delay = min(self.backoff * 2 ** (failures - 1), self.max_backoff)
+                log.warning("getUpdates failed (%s); trying again in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            finally:
+                self._polling = False
+            if updates:
+                await self.handle(updates)
+                # Asking from here on is what confirms this batch to Telegram.
+                self.offset = updates[-1].update_id + 1
+
+    async def handle(self, updates: list[Update]) -> None:
+        per_chat: dict[int | str, list[Update]] = defaultdict(list)
+        for update in updates:
+            per_chat[chat_key(update)].append(update)
+        await asyncio.gather(*(self._in_order(batch) for batch in per_chat.values()))
+
+    async def _in_order(self, batch: list[Update]) -> None:
+        for update in batch:
+            # process_update runs the handlers and, on failure, the error handler;
+            # it does not raise, so one bad update never blocks the others.
+            await self.app.process_update(update)
