@@ -8,6 +8,8 @@ import getpass
 import logging
 import sys
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot import config
 from bot.domain.flows import FlowError
 
@@ -42,6 +44,7 @@ def _logging(settings: config.Settings) -> None:
     # httpx logs every request URL, and Telegram's URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("transitions").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     token_filter = config.TokenFilter(settings.token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(token_filter)
@@ -77,6 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     except FlowError as exc:
         print(f"samenwerkbot: bad flow definition: {exc}", file=sys.stderr)
         return 2
+    except InvalidToken:
+        print("samenwerkbot: Telegram does not accept TELEGRAM_BOT_TOKEN (check it with "
+              "@BotFather)", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"samenwerkbot: cannot reach Telegram at TELEGRAM_API_URL ({exc})",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
     return 0

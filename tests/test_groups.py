@@ -92,3 +92,16 @@ async def test_the_program_runs_on_telegram(fake, group, tmp_path):
     log = output.decode()
     assert "running on Telegram" in log
     assert fake.token not in log and fake.token.split(":")[1] not in log
+
+
+async def test_a_token_telegram_refuses_gives_one_line(fake, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env.update(TELEGRAM_BOT_TOKEN="42:WRONG", TELEGRAM_API_URL=fake.base_url,
+               DATABASE_PATH=str(tmp_path / "db.sqlite3"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "samenwerkbot: Telegram does not accept TELEGRAM_BOT_TOKEN (check it with @BotFather)"]

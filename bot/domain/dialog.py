@@ -198,7 +198,8 @@ class Dialog:
         if step.collect:
             return Outcome([*replies, Reply(ctx.t._(
                 "✓ Added, {name}. Everyone can add more, each as a reply to the question; "
-                "press ➡️ Next when this step is done.", name=esc(ctx.member.name)))])
+                "press ➡️ Next when this step is done.", name=esc(ctx.member.name)),
+                reply_to=ctx.message_id)])
         missing = await self.missing(ctx, run, step)
         if not missing:
             return Outcome(replies + await self.advance(ctx, run, "next"))

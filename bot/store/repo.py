@@ -58,6 +58,7 @@ class Answer:
     value: object
     skipped: bool
     created_at: str
+    message_id: int | None = None
 
 
 @dataclass
@@ -379,7 +380,8 @@ class Repo:
             args += (step,)
         rows = await self._all(sql + " ORDER BY id", args)
         return [Answer(r["id"], r["step"], r["user_id"], r["user_name"], r["organisation_id"],
-                       json.loads(r["value"]), bool(r["skipped"]), r["created_at"])
+                       json.loads(r["value"]), bool(r["skipped"]), r["created_at"],
+                       r["message_id"])
                 for r in rows]
 
     # -- prompts (questions the bot sent, so a reply finds its question) --------

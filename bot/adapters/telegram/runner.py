@@ -67,8 +67,13 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info("running on Telegram; press Ctrl-C to stop")
+    stopping = asyncio.create_task(stop.wait())
     try:
-        await stop.wait()
+        await asyncio.wait([stopping, running.updates.task],
+                           return_when=asyncio.FIRST_COMPLETED)
+        if running.updates.task.done() and running.updates.task.exception():
+            raise running.updates.task.exception()
     finally:
+        stopping.cancel()
         await running.stop()
         log.info("stopped")

@@ -41,6 +41,10 @@ class UpdateLoop:
         self._stopping = asyncio.Event()
         self._polling = False  # waiting for Telegram, not handling a batch
 
+    @property
+    def task(self) -> asyncio.Task | None:
+        return self._task
+
     async def start(self) -> None:
         await self.app.bot.delete_webhook(drop_pending_updates=False)
         self._task = asyncio.create_task(self._run(), name="update loop")
@@ -54,6 +58,8 @@ class UpdateLoop:
             try:
                 await self._task
             except asyncio.CancelledError:
+                pass
+            except Exception:  # already reported by whoever watched the task
                 pass
             self._task = None
         if self.offset is not None:
@@ -72,8 +78,15 @@ class UpdateLoop:
                     allowed_updates=Update.ALL_TYPES,
                     read_timeout=self.timeout + 10)
                 failures = 0
-            except (InvalidToken, Conflict):
-                raise
+            except InvalidToken:
+                raise  # nothing will work: let the program stop and say so
+            except Conflict:
+                failures += 1
+                delay = min(self.backoff * 2 ** (failures - 1), self.max_backoff)
+                log.error("another instance of this bot is asking Telegram for updates; "
+                          "stop it (or its webhook). Trying again in %.0f s", delay)
+                await asyncio.sleep(delay)
+                continue
             except RetryAfter as exc:
                 await asyncio.sleep(exc.retry_after.total_seconds() if hasattr(
                     exc.retry_after, "total_seconds") else float(exc.retry_after))
