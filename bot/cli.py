@@ -19,6 +19,8 @@ Telegram group with the board members of every partner.
 
   samenwerkbot            the console without TELEGRAM_BOT_TOKEN, Telegram with it
   samenwerkbot run        run on Telegram (long polling); needs TELEGRAM_BOT_TOKEN
+  samenwerkbot webhook    run on Telegram with a webhook on PORT (for hosts that give
+                          a web port); needs WEBHOOK_URL and WEBHOOK_SECRET too
   samenwerkbot console    chat with the bot in this terminal; /as NAME plays another
                           member, numbers press buttons, /quit stops
 
@@ -29,6 +31,8 @@ Settings (environment variables):
   BOT_LANGUAGE        nl or en (default nl)
   BOT_TIMEZONE        e.g. Europe/Amsterdam (default), Europe/Brussels
   LOG_LEVEL           DEBUG, INFO (default), WARNING, ERROR
+  CHECKIN_REMINDER_HOURS, CHECKIN_DEADLINE_HOURS   check-in timing (24, 72)
+  PORT, WEBHOOK_URL, WEBHOOK_SECRET                 webhook mode
 """
 
 NO_TOKEN = """\
@@ -53,14 +57,16 @@ def _logging(settings: config.Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="samenwerkbot", description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", choices=("run", "console"),
+    parser.add_argument("command", nargs="?", choices=("run", "webhook", "console"),
                         help="what to do (default: console without a token, run with one)")
     parser.add_argument("--name", help="your name in the console (default: your login name)")
     args = parser.parse_args(argv)
     try:
         settings = config.load()
         command = args.command or ("run" if settings.token else "console")
-        if command == "run" and not settings.token:
+        if command == "webhook":
+            settings.check_webhook()
+        if command in ("run", "webhook") and not settings.token:
             raise config.ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather, or use "
                 "`samenwerkbot console`")
@@ -73,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(console.run(settings, name))
         else:
             from bot.adapters.telegram.runner import serve
-            asyncio.run(serve(settings))
+            asyncio.run(serve(settings, command))
     except config.ConfigError as exc:
         print(f"samenwerkbot: {exc}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import LANGUAGES
 
+SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -30,6 +32,18 @@ class Settings:
     log_level: str
     remind_after: timedelta = timedelta(days=1)
     close_after: timedelta = timedelta(days=3)
+    port: int = 8080
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+    def check_webhook(self) -> None:
+        """What webhook mode needs on top of the rest."""
+        if not self.webhook_url:
+            raise ConfigError("WEBHOOK_URL is not set: the public https address of this "
+                              "server, e.g. https://samenwerkbot.example.org")
+        if not self.webhook_secret:
+            raise ConfigError("WEBHOOK_SECRET is not set: choose 16 to 256 letters, digits, "
+                              "_ or -")
 
     @property
     def file_url(self) -> str:
@@ -74,10 +88,22 @@ def load(env: dict[str, str] | None = None) -> Settings:
     if remind >= close:
         raise ConfigError("CHECKIN_REMINDER_HOURS must be less than CHECKIN_DEADLINE_HOURS")
 
+    port_text = env.get("PORT", "").strip() or "8080"
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ConfigError(f"PORT must be a port number (1-65535), not {port_text!r}")
+    webhook_url = env.get("WEBHOOK_URL", "").strip().rstrip("/") or None
+    if webhook_url and (urlparse(webhook_url).scheme != "https"
+                        or not urlparse(webhook_url).netloc):
+        raise ConfigError(f"WEBHOOK_URL must be an https address, not {webhook_url!r}")
+    secret = env.get("WEBHOOK_SECRET", "").strip() or None
+    if secret and not SECRET.match(secret):
+        raise ConfigError("WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -")
+
     db = Path(env.get("DATABASE_PATH", "").strip() or "data/samenwerkbot.sqlite3")
     _check_writable(db)
     return Settings(token, api_url, db, language, timezone, log_level,
-                    timedelta(hours=remind), timedelta(hours=close))
+                    timedelta(hours=remind), timedelta(hours=close), int(port_text),
+                    webhook_url, secret)
 
 
 def _hours(env, name: str, default: float) -> float:

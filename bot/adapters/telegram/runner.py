@@ -7,8 +7,10 @@ import logging
 import signal
 from dataclasses import dataclass
 
+from telegram import Update
 from telegram.ext import Application
 
+from bot.adapters.telegram import webhook
 from bot.adapters.telegram.app import build, register_commands, run_schedules
 from bot.adapters.telegram.updates import UpdateLoop
 from bot.clock import Clock
@@ -25,6 +27,14 @@ class Running:
     repo: Repo
     service: Service
     updates: UpdateLoop | None = None
+    server: object | None = None  # the webhook's HTTP server
+
+    @property
+    def port(self) -> int | None:
+        """The webhook server's port (useful when it was started on port 0)."""
+        if self.server is None:
+            return None
+        return next(iter(self.server._sockets.values())).getsockname()[1]
 
     async def tick(self) -> int:
         """Run the check-in schedules once now (the job does this every 30 s)."""
@@ -33,6 +43,9 @@ class Running:
     async def stop(self) -> None:
         if self.updates is not None:
             await self.updates.stop()
+        if self.server is not None:
+            self.server.stop()
+            await self.server.close_all_connections()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -59,20 +72,43 @@ async def start(settings: Settings, clock: Clock | None = None, *,
     return Running(app, repo, service, updates)
 
 
-async def serve(settings: Settings) -> None:
+async def start_webhook(settings: Settings, clock: Clock | None = None, *, rate_limiter=None,
+                        tick_seconds: float | None = 30, host: str = "0.0.0.0") -> Running:
+    """Webhook mode: Telegram posts updates to WEBHOOK_URL/telegram on PORT."""
+    repo = await Repo.open(settings.database_path)
+    try:
+        service = Service(repo, clock or Clock(), language=settings.language,
+                          timezone=settings.timezone, remind_after=settings.remind_after,
+                          close_after=settings.close_after)
+        app = build(settings, service, rate_limiter, tick_seconds)
+        await app.initialize()
+        await register_commands(app)
+        await app.start()
+        server = webhook.listen(app, settings.webhook_secret, settings.port, host)
+        await app.bot.set_webhook(settings.webhook_url + webhook.PATH,
+                                  secret_token=settings.webhook_secret,
+                                  allowed_updates=Update.ALL_TYPES)
+    except BaseException:
+        await repo.close()
+        raise
+    return Running(app, repo, service, None, server)
+
+
+async def serve(settings: Settings, mode: str = "run") -> None:
     """Run until SIGINT or SIGTERM."""
-    running = await start(settings)
+    running = await (start_webhook(settings) if mode == "webhook" else start(settings))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info("running on Telegram; press Ctrl-C to stop")
     stopping = asyncio.create_task(stop.wait())
+    watched = [stopping] + ([running.updates.task] if running.updates else [])
     try:
-        await asyncio.wait([stopping, running.updates.task],
-                           return_when=asyncio.FIRST_COMPLETED)
-        if running.updates.task.done() and running.updates.task.exception():
-            raise running.updates.task.exception()
+        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+        loop_task = running.updates.task if running.updates else None
+        if loop_task is not None and loop_task.done() and loop_task.exception():
+            raise loop_task.exception()
     finally:
         stopping.cancel()
         await running.stop()

@@ -1,0 +1,76 @@
+"""Webhook mode: Telegram posts each update to us; we answer 200 only after its effects
+are committed, so Telegram redelivers whatever a crash interrupted. Requests without the
+right secret token get 403. /healthz is for the host's health checks."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections import defaultdict
+
+import tornado.web
+from telegram import Update
+from telegram.ext import Application
+from tornado.httpserver import HTTPServer
+
+from bot.adapters.telegram.updates import chat_key
+
+log = logging.getLogger(__name__)
+PATH = "/telegram"
+MAX_BODY = 1024 * 1024
+
+
+class Receiver:
+    """Handles one posted update at a time per chat; chats side by side."""
+
+    def __init__(self, app: Application, secret: str) -> None:
+        self.app = app
+        self.secret = secret.encode()
+        self.locks: dict[int | str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def allowed(self, token: str | None) -> bool:
+        return token is not None and hmac.compare_digest(token.encode(), self.secret)
+
+    async def handle(self, body: bytes) -> None:
+        update = Update.de_json(json.loads(body), self.app.bot)
+        async with self.locks[chat_key(update)]:
+            await self.app.process_update(update)
+
+
+class UpdateHandler(tornado.web.RequestHandler):
+    def initialize(self, receiver: Receiver) -> None:
+        self.receiver = receiver
+
+    async def post(self) -> None:
+        if not self.receiver.allowed(self.request.headers.get(
+                "X-Telegram-Bot-Api-Secret-Token")):
+            log.warning("webhook request without the right secret token from %s",
+                        self.request.remote_ip)
+            raise tornado.web.HTTPError(403)
+        try:
+            await self.receiver.handle(self.request.body)
+        except (ValueError, TypeError, KeyError):
+            raise tornado.web.HTTPError(400) from None
+        self.set_status(200)
+        self.finish("ok")
+
+    def log_exception(self, typ, value, tb) -> None:
+        if not isinstance(value, tornado.web.HTTPError):
+            super().log_exception(typ, value, tb)
+
+
+class HealthHandler(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.finish("ok")
+
+
+def listen(app: Application, secret: str, port: int, host: str = "0.0.0.0") -> HTTPServer:
+    web = tornado.web.Application([
+        (PATH, UpdateHandler, {"receiver": Receiver(app, secret)}),
+        (r"/healthz", HealthHandler),
+    ], log_function=lambda handler: None)
+    server = HTTPServer(web, max_body_size=MAX_BODY)
+    server.listen(port, host)
+    return server
