@@ -109,7 +109,7 @@ async def test_revisit_delen_from_a_summary(bot, fake, group, clock):
     anna, carla = await org_group(group, bot)
     await anna.sends("/checkin nu")
     round_ = await group.bot_says(containing="Check-in ·")
-    await anna.presses(round_, "3️⃣ 🔧 Bijsturen")
+    await group.callback_answer(await anna.presses(round_, "3️⃣ 🔧 Bijsturen"))
     clock.advance(days=4)
     await bot.running.tick()
     summary = await group.bot_says(containing="Samenvatting check-in")
