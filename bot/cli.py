@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import config
 from bot.domain.flows import FlowError
+from bot.store.repo import KeyMismatch
 
 HELP = """\
 Samenwerkbot coaches volunteer organisations through working together, in a
@@ -33,6 +34,8 @@ Settings (environment variables):
   LOG_LEVEL           DEBUG, INFO (default), WARNING, ERROR
   CHECKIN_REMINDER_HOURS, CHECKIN_DEADLINE_HOURS   check-in timing (24, 72)
   PORT, WEBHOOK_URL, WEBHOOK_SECRET                 webhook mode
+  BOT_DATA_KEY        encrypts free-text answers at rest (a Fernet key)
+  RETENTION_DAYS      delete a chat's data after this many days unused (730)
 """
 
 NO_TOKEN = """\
@@ -81,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
             from bot.adapters.telegram.runner import serve
             asyncio.run(serve(settings, command))
     except config.ConfigError as exc:
+        print(f"samenwerkbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyMismatch as exc:
         print(f"samenwerkbot: {exc}", file=sys.stderr)
         return 2
     except FlowError as exc:

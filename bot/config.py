@@ -35,6 +35,8 @@ class Settings:
     port: int = 8080
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    data_key: str | None = None
+    retention: timedelta = timedelta(days=730)
 
     def check_webhook(self) -> None:
         """What webhook mode needs on top of the rest."""
@@ -99,11 +101,25 @@ def load(env: dict[str, str] | None = None) -> Settings:
     if secret and not SECRET.match(secret):
         raise ConfigError("WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -")
 
+    data_key = env.get("BOT_DATA_KEY", "").strip() or None
+    if data_key:
+        from cryptography.fernet import Fernet
+        try:
+            Fernet(data_key.encode())
+        except ValueError:
+            raise ConfigError(
+                "BOT_DATA_KEY must be a Fernet key; make one with: python -c \"from "
+                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\""
+            ) from None
+    days = env.get("RETENTION_DAYS", "").strip() or "730"
+    if not days.isdigit() or not 60 <= int(days) <= 36500:
+        raise ConfigError(f"RETENTION_DAYS must be a number of days from 60, not {days!r}")
+
     db = Path(env.get("DATABASE_PATH", "").strip() or "data/samenwerkbot.sqlite3")
     _check_writable(db)
     return Settings(token, api_url, db, language, timezone, log_level,
                     timedelta(hours=remind), timedelta(hours=close), int(port_text),
-                    webhook_url, secret)
+                    webhook_url, secret, data_key, timedelta(days=int(days)))
 
 
 def _hours(env, name: str, default: float) -> float:

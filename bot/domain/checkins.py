@@ -395,10 +395,12 @@ class CheckinDesk:
                 lines.append("   " + t._("⚠️ The organisations see this differently."))
             worrying |= (question == "g" and any(a.value == "no" for a in given)) or (
                 question == "c" and any(a.value in ("adjust", "stop") for a in given))
+        former = t._("a former member")
         notes = [a for a in answers if a.question == ADJUST]
         if notes:
             lines += ["", "✍️ <b>" + t._(TITLES[ADJUST]) + "</b>"]
-            lines += [f"   • {esc(a.user_name)}: {esc(a.value)}" for a in notes]
+            lines += [f"   • {esc(a.user_name or former)}: {esc(a.value)}"
+                      for a in notes]
         previous = await repo.previous_checkin(chat_id, checkin.id)
         if previous is not None:
             lines += ["", t._("Compared with the previous check-in:")]

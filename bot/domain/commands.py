@@ -25,6 +25,8 @@ ALIASES = {
     "tips": "tips", "checkin": "checkin", "checkins": "checkin", "pdca": "pdca",
     "export": "export", "forget": "forget", "vergeet": "forget",
     "agreement": "agreement", "afspraken": "agreement", "scan": "scan",
+    "mydata": "mydata", "mijngegevens": "mydata", "forgetme": "forgetme",
+    "vergeetmij": "forgetme",
 }
 
 
@@ -75,6 +77,8 @@ async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -
         return await set_language(service, ctx, parts[0], message_id)
     if kind == "sc":
         return await service.scans.press(ctx, parts, message_id)
+    if kind == "fm":
+        return await privacy.press_forget_me(service, ctx, rest, message_id)
     if kind == "fg":
         return await privacy.press_forget(service, ctx, rest, message_id)
     if kind == "ci":
@@ -216,6 +220,14 @@ async def cmd_scan(service: Service, ctx: Ctx, args: str) -> Outcome:
 
 async def cmd_agreement(service: Service, ctx: Ctx, args: str) -> Outcome:
     return await agreement.agreement(service, ctx)
+
+
+async def cmd_mydata(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await privacy.my_data(service, ctx)
+
+
+async def cmd_forgetme(service: Service, ctx: Ctx, args: str) -> Outcome:
+    return await privacy.ask_forget_me(service, ctx)
 
 
 async def cmd_export(service: Service, ctx: Ctx, args: str) -> Outcome:

@@ -406,6 +406,7 @@ class Dialog:
         orgs = await ctx.repo.organisations(ctx.chat.id)
         members = await ctx.repo.members(ctx.chat.id)
         group = {a.step: a.value for a in answers if not a.skipped}
+        former = t._("a former member")
         lines = [t._("📋 <b>Summary · {phase}</b>", phase=t.key(f"{phase.key}.title"))]
         still_open: list[str] = []
         for step in phase.steps:
@@ -422,7 +423,8 @@ class Dialog:
                 continue
             if step.collect:
                 lines.append(f"• <b>{label}</b>")
-                lines += [f"   ◦ {esc(a.user_name)}: {show(step, a.value, t)}" for a in real]
+                lines += [f"   ◦ {esc(a.user_name or former)}: "
+                          f"{show(step, a.value, t)}" for a in real]
                 continue
             if step.scope == "group":
                 lines.append(f"• <b>{label}</b>: {show(step, real[-1].value, t)}")
@@ -443,6 +445,9 @@ class Dialog:
                     still_open.append(f"{label} ({esc(name)})")
                 else:
                     lines.append(f"   ◦ {esc(name)}: {show(step, answer.value, t)}")
+        if any(a.user_id == 0 for a in answers if a.step in {s.id for s in phase.steps}):
+            lines += ["", t._("ℹ️ Some answers come from a member who asked to be forgotten: "
+                              "they are kept without a name.")]
         if still_open:
             lines += ["", t._("⏳ <b>Still open:</b> {items}", items="; ".join(still_open))]
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from bot.domain.context import Ctx
+from bot.domain.context import Ctx, esc
 from bot.domain.replies import Button, Outcome, Reply
 from bot.store.repo import export_chat, forget_chat
 
@@ -87,4 +87,56 @@ async def press_forget(service: Service, ctx: Ctx, answer: str,
     await forget_chat(ctx.repo, ctx.chat.id)
     return Outcome([Reply(t._("🗑 Done: everything I held for this chat is deleted, and its "
                               "check-ins have stopped."), edit=message_id)],
+                   toast=t._("Deleted"))
+
+
+async def my_data(service: Service, ctx: Ctx) -> Outcome:
+    """/mydata, in a private chat: everything the bot holds about this person."""
+    t = ctx.t
+    if ctx.in_group:
+        return Outcome().say(t._("Ask me this in a private chat with me: there I show what I "
+                                 "hold about you, and only to you."))
+    user_id = ctx.actor.user_id
+    lines = [t._("🔎 <b>What I hold about you</b>")]
+    memberships = [m for m in await ctx.repo.memberships(user_id) if m[0] != ctx.chat.id]
+    answers = await ctx.repo.answers_by(user_id)
+    if not memberships and not [a for a in answers if a[0] != ctx.chat.id]:
+        lines.append(t._("Nothing, apart from this private chat."))
+    for chat_id, title, name, organisation in memberships:
+        mine = [a for a in answers if a[0] == chat_id]
+        lines += ["", t._("<b>{chat}</b>: you are {name}, of {organisation}; {n} answers.",
+                          chat=esc(title or str(chat_id)), name=esc(name),
+                          organisation=esc(organisation or "–"), n=len(mine))]
+        for _chat, flow_id, step_id, value in mine:
+            flow = service.flows.get(flow_id)
+            step = flow.step(step_id) if flow and step_id in flow.ids else None
+            label = t.key(f"{step.key}.short") if step else step_id
+            shown = t._("skipped") if value is None else _plain(value)
+            lines.append(f"   • {esc(label)}: {esc(shown[:200])}")
+    lines += ["", t._("/forgetme removes your name from all of this.")]
+    return Outcome().say("\n".join(lines))
+
+
+async def ask_forget_me(service: Service, ctx: Ctx) -> Outcome:
+    t = ctx.t
+    if ctx.in_group:
+        return Outcome().say(t._("Ask me this in a private chat with me."))
+    return Outcome([Reply(
+        t._("⚠️ <b>Forget you?</b>\nIn every group your answers stay, without your name, so "
+            "the group's work is not lost; your membership and this private chat are "
+            "deleted."),
+        [[Button(t._("🗑 Yes, forget me"), "fm:yes"), Button(t._("Cancel"), "fm:no")]])])
+
+
+async def press_forget_me(service: Service, ctx: Ctx, answer: str,
+                          message_id: int | None) -> Outcome:
+    t = ctx.t
+    if ctx.in_group:
+        return Outcome(toast=t._("This button no longer works."))
+    if answer != "yes":
+        return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
+    count = await ctx.repo.forget_member(ctx.actor.user_id)
+    await forget_chat(ctx.repo, ctx.chat.id)
+    return Outcome([Reply(t._("🗑 Done: {n} answers no longer carry your name, and I forgot "
+                              "you as a member everywhere.", n=count), edit=message_id)],
                    toast=t._("Deleted"))

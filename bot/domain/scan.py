@@ -251,10 +251,12 @@ class ScanDesk:
             changes = " · ".join(f"{title(c)} {'+' if d >= 0 else '−'}{number(abs(d))}"
                                  for c, d in result.change.items())
             lines += ["", t._("📈 Since the previous scan: {changes}", changes=changes)]
+        former = t._("a former member")
         if remarks:
             lines += ["", t._("💬 <b>Remarks</b>")]
             lines += [f"   • {esc(r.remark)}" if scan.anonymous else
-                      f"   • {esc(r.user_name)}: {esc(r.remark)}" for r in remarks]
+                      f"   • {esc(r.user_name or former)}: {esc(r.remark)}"
+                      for r in remarks]
         return "\n".join(lines)
 
 

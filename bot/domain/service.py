@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.clock import Clock
@@ -25,7 +25,7 @@ from bot.domain.tipdesk import InlineTip, inline
 from bot.domain.tips import TipLibrary
 from bot.i18n import LANGUAGES, Texts, pick_language, texts
 from bot.paths import FLOWS, LOCALES
-from bot.store.repo import Repo
+from bot.store.repo import Repo, forget_chat
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ class Service:
                  timezone: str = "Europe/Amsterdam", is_admin: AdminCheck = _everyone_is_admin,
                  bot_username: str = "", flows_dir: Path = FLOWS,
                  locales: Path = LOCALES, remind_after: timedelta = timedelta(days=1),
-                 close_after: timedelta = timedelta(days=3)) -> None:
+                 close_after: timedelta = timedelta(days=3),
+                 retention: timedelta = timedelta(days=730)) -> None:
         self.repo = repo
         self.clock = clock
         self.language = language
@@ -49,6 +50,7 @@ class Service:
         self.is_admin = is_admin
         self.bot_username = bot_username
         self.locales = locales
+        self.retention = retention
         self.tips = TipLibrary(flows_dir / "tips.yaml")
         self.flows = load_all(flows_dir, known_tips=self.tips.ids())
         self.search = TipSearch(self.tips, {lang: self.texts(lang) for lang in LANGUAGES})
@@ -129,7 +131,30 @@ class Service:
 
     async def tick(self) -> list[tuple[int, Outcome]]:
         """What the schedules ask for now: (chat id, what to show) for each chat."""
-        return await self.checkins.due(self.repo, self.clock.now())
+        now = self.clock.now()
+        return await self.checkins.due(self.repo, now) + await self._expire(now)
+
+    async def _expire(self, now) -> list[tuple[int, Outcome]]:
+        """Chats unused for RETENTION_DAYS are deleted, after a warning a month before."""
+        work = []
+        for chat_id, last_active, warned in await self.repo.stale_chats(
+                now - self.retention + timedelta(days=30)):
+            async with self.repo.transaction():
+                if datetime.fromisoformat(last_active) < now - self.retention:
+                    await forget_chat(self.repo, chat_id)
+                    log.info("chat %s unused for %s days: its data is deleted", chat_id,
+                             self.retention.days)
+                elif warned is None:
+                    await self.repo.set_retention_warned(chat_id, now)
+                    chat = await self.repo.chat(chat_id)
+                    t = self.texts(chat.language)
+                    when = datetime.fromisoformat(last_active) + self.retention
+                    work.append((chat_id, Outcome().say(t._(
+                        "👋 Nobody has used me here for a long time. To keep no data longer "
+                        "than needed, I will delete everything of this chat on {date}. To keep "
+                        "it, just send a command, for example /status.",
+                        date=t.date(when.date())))))
+        return work
 
     def texts(self, language: str) -> Texts:
         return texts(language, self.locales)

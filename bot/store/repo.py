@@ -120,29 +120,72 @@ class Prompt:
     draft: list | None
 
 
+class Cipher:
+    """Free-text answers at rest: sealed with Fernet when BOT_DATA_KEY is set."""
+
+    PREFIX = "gAAAA"  # every Fernet token starts like this
+
+    def __init__(self, key: str | None) -> None:
+        self.fernet = None
+        if key:
+            from cryptography.fernet import Fernet
+            self.fernet = Fernet(key.encode())
+
+    def seal(self, text: str) -> str:
+        return self.fernet.encrypt(text.encode()).decode() if self.fernet else text
+
+    def open(self, text: str) -> str:
+        if not text.startswith(self.PREFIX):
+            return text  # stored before the key was set
+        if self.fernet is None:
+            raise KeyMismatch("the database holds encrypted answers: set BOT_DATA_KEY")
+        from cryptography.fernet import InvalidToken
+        try:
+            return self.fernet.decrypt(text.encode()).decode()
+        except InvalidToken:
+            raise KeyMismatch("BOT_DATA_KEY does not open the answers in this database") \
+                from None
+
+
+class KeyMismatch(Exception):
+    """The data key does not fit the database."""
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
 class Repo:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, cipher: Cipher | None = None) -> None:
         self.db = db
+        self.cipher = cipher or Cipher(None)
         # One connection serves updates and the scheduler: one transaction at a time.
         self._lock = asyncio.Lock()
 
     # -- connection and schema -------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str) -> Repo:
+    async def open(cls, path: Path | str, key: str | None = None) -> Repo:
         db = await aiosqlite.connect(str(path), isolation_level=None)
         db.row_factory = aiosqlite.Row
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA busy_timeout = 5000")
-        repo = cls(db)
-        await repo.migrate()
+        repo = cls(db, Cipher(key))
+        try:
+            await repo.migrate()
+            await repo._check_key()
+        except BaseException:
+            await db.close()
+            raise
         return repo
+
+    async def _check_key(self) -> None:
+        """Refuse to start with a key that does not open the stored answers."""
+        row = await self._one("SELECT value FROM answers WHERE value LIKE 'gAAAA%' LIMIT 1")
+        if row is not None:
+            self.cipher.open(row[0])
 
     async def close(self) -> None:
         await self.db.close()
@@ -216,9 +259,10 @@ class Repo:
     async def ensure_chat(self, chat_id: int, type_: str, title: str, language: str,
                           timezone: str, now: datetime) -> Chat:
         await self.db.execute(
-            "INSERT INTO chats (id, type, title, language, timezone, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title",
-            (chat_id, type_, title, language, timezone, _iso(now)),
+            "INSERT INTO chats (id, type, title, language, timezone, created_at, last_active_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
+            "last_active_at = excluded.last_active_at, retention_warned_at = NULL",
+            (chat_id, type_, title, language, timezone, _iso(now), _iso(now)),
         )
         chat = await self.chat(chat_id)
         assert chat is not None
@@ -244,6 +288,45 @@ class Repo:
         await self.db.execute("UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?",
                               (new, old))
         return True
+
+    async def stale_chats(self, before: datetime) -> list[tuple[int, str, str | None]]:
+        """Chats not used since `before`: (id, last active, when they were warned)."""
+        rows = await self._all(
+            "SELECT id, COALESCE(last_active_at, created_at), retention_warned_at FROM chats "
+            "WHERE COALESCE(last_active_at, created_at) < ?", (_iso(before),))
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def set_retention_warned(self, chat_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE chats SET retention_warned_at = ? WHERE id = ?",
+                              (_iso(now), chat_id))
+
+    async def memberships(self, user_id: int) -> list[tuple[int, str, str, str | None]]:
+        """Every chat where this person is a member: (chat id, title, name, organisation)."""
+        rows = await self._all(
+            "SELECT m.chat_id, c.title, m.name, o.name FROM members m "
+            "JOIN chats c ON c.id = m.chat_id "
+            "LEFT JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = ? "
+            "ORDER BY m.chat_id", (user_id,))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    async def answers_by(self, user_id: int) -> list[tuple[int, str, str, object]]:
+        """(chat id, flow, step, value) of everything this person answered."""
+        rows = await self._all(
+            "SELECT a.chat_id, r.flow, a.step, a.value, a.skipped FROM answers a "
+            "JOIN flow_runs r ON r.id = a.run_id WHERE a.user_id = ? ORDER BY a.id", (user_id,))
+        return [(r[0], r[1], r[2], None if r[4] else json.loads(self.cipher.open(r[3])))
+                for r in rows]
+
+    async def forget_member(self, user_id: int) -> int:
+        """Anonymise this person's answers everywhere and drop their memberships."""
+        count = 0
+        for table, who in (("answers", "user_id"), ("checkin_answers", "user_id"),
+                           ("scan_scores", "respondent")):
+            cur = await self.db.execute(
+                f"UPDATE {table} SET {who} = 0, user_name = '' WHERE {who} = ?", (user_id,))
+            count += cur.rowcount
+        await self.db.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
+        return count
 
     async def set_timezone(self, chat_id: int, timezone: str) -> None:
         await self.db.execute("UPDATE chats SET timezone = ? WHERE id = ?", (timezone, chat_id))
@@ -367,7 +450,8 @@ class Repo:
             "INSERT INTO answers (run_id, chat_id, step, user_id, user_name, organisation_id, "
             "value, skipped, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, chat_id, step, user_id, user_name, organisation_id,
-             json.dumps(value, ensure_ascii=False), int(skipped), message_id, _iso(now)),
+             self.cipher.seal(json.dumps(value, ensure_ascii=False)), int(skipped), message_id,
+             _iso(now)),
         )
         return cur.lastrowid
 
@@ -380,7 +464,8 @@ class Repo:
             args += (step,)
         rows = await self._all(sql + " ORDER BY id", args)
         return [Answer(r["id"], r["step"], r["user_id"], r["user_name"], r["organisation_id"],
-                       json.loads(r["value"]), bool(r["skipped"]), r["created_at"],
+                       json.loads(self.cipher.open(r["value"])), bool(r["skipped"]),
+                       r["created_at"],
                        r["message_id"])
                 for r in rows]
 
@@ -490,15 +575,17 @@ class Repo:
         await self.db.execute(
             "INSERT INTO checkin_answers (checkin_id, chat_id, user_id, user_name, "
             "organisation_id, question, value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (checkin_id, chat_id, user_id, user_name, organisation_id, question, value,
-             _iso(now)))
+            (checkin_id, chat_id, user_id, user_name, organisation_id, question,
+             self.cipher.seal(value), _iso(now)))
 
     async def checkin_answers(self, checkin_id: int) -> list[CheckinAnswer]:
         """The answer that counts per member and question: their last one."""
         rows = await self._all(
             "SELECT user_id, user_name, organisation_id, question, value FROM checkin_answers "
             "WHERE checkin_id = ? ORDER BY id", (checkin_id,))
-        latest = {(r["user_id"], r["question"]): CheckinAnswer(*r) for r in rows}
+        latest = {(r["user_id"], r["question"]): CheckinAnswer(
+            r["user_id"], r["user_name"], r["organisation_id"], r["question"],
+            self.cipher.open(r["value"])) for r in rows}
         return list(latest.values())
 
     # -- the five-conditions scan ----------------------------------------------
@@ -540,8 +627,8 @@ class Repo:
         await self.db.execute(
             "INSERT INTO scan_scores (scan_id, chat_id, respondent, user_name, organisation_id, "
             "condition, score, remark, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (scan_id, chat_id, respondent, user_name, organisation_id, condition, score, remark,
-             _iso(now)))
+            (scan_id, chat_id, respondent, user_name, organisation_id, condition, score,
+             self.cipher.seal(remark) if remark is not None else None, _iso(now)))
 
     async def scan_scores(self, scan_id: int) -> list[ScanScore]:
         """Per respondent and condition the last score; every remark."""
@@ -551,7 +638,8 @@ class Repo:
         remarks = []
         for r in rows:
             item = ScanScore(r["respondent"], r["user_name"], r["organisation_id"],
-                             r["condition"], r["score"], r["remark"])
+                             r["condition"], r["score"],
+                             self.cipher.open(r["remark"]) if r["remark"] else r["remark"])
             if r["remark"] is not None:
                 remarks.append(item)
             else:
@@ -589,11 +677,16 @@ CHAT_TABLES = {
 
 
 async def export_chat(repo: Repo, chat_id: int) -> dict[str, list[dict]]:
-    """Every row the bot holds for one chat, table by table."""
+    """Every row the bot holds for one chat, table by table, answers opened."""
     result = {}
     for table, where in CHAT_TABLES.items():
         rows = await repo._all(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", (chat_id,))
         result[table] = [dict(row) for row in rows]
+    for table, column in (("answers", "value"), ("checkin_answers", "value"),
+                          ("scan_scores", "remark")):
+        for row in result[table]:
+            if row[column]:
+                row[column] = repo.cipher.open(row[column])
     return result
 
 

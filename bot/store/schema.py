@@ -134,4 +134,9 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX scan_scores_scan ON scan_scores (scan_id);
     """,
+    # 5: when a chat was last active, and whether it was warned before its data expires.
+    """
+    ALTER TABLE chats ADD COLUMN last_active_at TEXT;
+    ALTER TABLE chats ADD COLUMN retention_warned_at TEXT;
+    """,
 ]

@@ -55,11 +55,12 @@ class Running:
 async def start(settings: Settings, clock: Clock | None = None, *,
                 poll_timeout: int = 30, rate_limiter=None,
                 tick_seconds: float | None = 30, backoff: float = 1.0) -> Running:
-    repo = await Repo.open(settings.database_path)
+    repo = await Repo.open(settings.database_path, settings.data_key)
     try:
         service = Service(repo, clock or Clock(), language=settings.language,
                           timezone=settings.timezone, remind_after=settings.remind_after,
-                          close_after=settings.close_after)
+                          close_after=settings.close_after,
+                          retention=settings.retention)
         app = build(settings, service, rate_limiter, tick_seconds)
         await app.initialize()
         await register_commands(app)
@@ -75,11 +76,12 @@ async def start(settings: Settings, clock: Clock | None = None, *,
 async def start_webhook(settings: Settings, clock: Clock | None = None, *, rate_limiter=None,
                         tick_seconds: float | None = 30, host: str = "0.0.0.0") -> Running:
     """Webhook mode: Telegram posts updates to WEBHOOK_URL/telegram on PORT."""
-    repo = await Repo.open(settings.database_path)
+    repo = await Repo.open(settings.database_path, settings.data_key)
     try:
         service = Service(repo, clock or Clock(), language=settings.language,
                           timezone=settings.timezone, remind_after=settings.remind_after,
-                          close_after=settings.close_after)
+                          close_after=settings.close_after,
+                          retention=settings.retention)
         app = build(settings, service, rate_limiter, tick_seconds)
         await app.initialize()
         await register_commands(app)

@@ -1,0 +1,100 @@
+"""A member's own data, retention, and answers encrypted at rest."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+from cryptography.fernet import Fernet
+from journey import answer, question
+
+from bot import config
+from bot.clock import FakeClock
+from bot.store.repo import Repo
+
+
+async def test_mydata_and_forgetme(bot, fake, group):
+    anna = group.member("Anna", admin=True, lang="nl")
+    bram = group.member("Bram", lang="nl")
+    await anna.sends("/proces")
+    await answer(group, anna, "organisations", "Club A\nClub B")
+    await answer(group, bram, "why", ["renew"])
+    await answer(group, bram, "with_whom", "Met <de buren>")
+    await question(group, "asked")
+    await bram.sends("/mydata")
+    await group.bot_says(containing="privéchat")
+    private = fake.private_chat(bram.user)
+    await private.sends("/mydata")
+    mine = await private.bot_says(containing="Wat ik over jou bewaar")
+    assert "Samen Sterk" in mine.text and "Met <de buren>" in mine.text
+    assert "Club A" not in mine.text or "Partnerorganisaties" not in mine.text
+    await private.sends("/vergeetmij")
+    confirm = await private.bot_says(containing="Jou vergeten?")
+    await private.user.presses(confirm, "🗑 Ja, vergeet mij")
+    await confirm.edited(containing="Klaar")
+    assert await bot.repo.member(group.id, bram.id) is None
+    run = await bot.repo.latest_run(group.id, "process")
+    kept = [(a.user_id, a.user_name, a.value) for a in await bot.repo.answers(run.id)
+            if a.step in ("why", "with_whom")]
+    assert kept == [(0, "", ["renew"]), (0, "", "Met <de buren>")]
+    await anna.sends("/status")
+    await group.bot_says(containing="Waar we staan")
+    summary = await group.bot_says(containing="Samenvatting · Verkennen")
+    assert "vroeg om vergeten te worden" in summary.text
+    assert "Bram" not in summary.text
+
+
+async def test_unused_chats_are_warned_then_deleted(bot, fake, group, clock):
+    anna = group.member("Anna", lang="nl")
+    await anna.sends("/org")
+    await group.bot_says()
+    clock.advance(days=701)  # a month before the 730 days are up
+    assert await bot.running.tick() == 1
+    warning = await group.bot_says(containing="wis ik alles van deze chat")
+    assert "2028" in warning.text
+    clock.advance(days=1)
+    assert await bot.running.tick() == 0  # warned once
+    await anna.sends("/status")  # someone uses it: the clock starts again
+    await group.bot_says(containing="Waar we staan")
+    clock.advance(days=729)
+    assert await bot.running.tick() == 1  # a new warning, not a deletion
+    await group.bot_says(containing="wis ik alles")
+    clock.advance(days=2)
+    await bot.running.tick()
+    assert await bot.repo.chat(group.id) is None
+    assert await bot.repo.count("members", group.id) == 0
+
+
+async def test_free_text_is_encrypted_at_rest(tmp_path):
+    key = Fernet.generate_key().decode()
+    path = tmp_path / "db.sqlite3"
+    clock = FakeClock()
+    repo = await Repo.open(path, key)
+    try:
+        async with repo.transaction():
+            await repo.ensure_chat(-1, "group", "G", "nl", "Europe/Amsterdam", clock.now())
+            run = await repo.start_run(-1, "process", "with_whom", clock.now())
+            await repo.add_answer(run.id, -1, "with_whom", 7, "Anna", None,
+                                  "Ons geheim plan 🤫", clock.now())
+        assert [a.value for a in await repo.answers(run.id)] == ["Ons geheim plan 🤫"]
+    finally:
+        await repo.close()
+    raw = sqlite3.connect(path).execute("SELECT value FROM answers").fetchone()[0]
+    assert raw.startswith("gAAAA") and "geheim" not in raw
+    assert b"geheim" not in path.read_bytes()
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env["DATABASE_PATH"] = str(path)
+    for wrong in ({}, {"BOT_DATA_KEY": Fernet.generate_key().decode()}):
+        result = subprocess.run([sys.executable, "-m", "bot", "console"], env={**env, **wrong},
+                                input="/quit\n", capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, result.stderr
+        assert "BOT_DATA_KEY" in result.stderr and len(result.stderr.splitlines()) == 1
+    try:
+        config.load({"BOT_DATA_KEY": "not-a-key", "DATABASE_PATH": str(path)})
+    except config.ConfigError as error:
+        assert "Fernet" in str(error)
+    else:
+        raise AssertionError("a malformed key was accepted")
