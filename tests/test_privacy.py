@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
-import subprocess
 import sys
 
 from cryptography.fernet import Fernet
@@ -88,10 +88,13 @@ async def test_free_text_is_encrypted_at_rest(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env["DATABASE_PATH"] = str(path)
     for wrong in ({}, {"BOT_DATA_KEY": Fernet.generate_key().decode()}):
-        result = subprocess.run([sys.executable, "-m", "bot", "console"], env={**env, **wrong},
-                                input="/quit\n", capture_output=True, text=True, timeout=60)
-        assert result.returncode == 2, result.stderr
-        assert "BOT_DATA_KEY" in result.stderr and len(result.stderr.splitlines()) == 1
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "console", env={**env, **wrong},
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        _, err = await asyncio.wait_for(process.communicate(b"/quit\n"), 60)
+        assert process.returncode == 2, err
+        assert "BOT_DATA_KEY" in err.decode() and len(err.decode().splitlines()) == 1
     try:
         config.load({"BOT_DATA_KEY": "not-a-key", "DATABASE_PATH": str(path)})
     except config.ConfigError as error:
