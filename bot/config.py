@@ -37,6 +37,7 @@ class Settings:
     webhook_secret: str | None = None
     data_key: str | None = None
     retention: timedelta = timedelta(days=730)
+    rate_limit: bool = True  # pace calls like Telegram's limits; off only for local servers
 
     def check_webhook(self) -> None:
         """What webhook mode needs on top of the rest."""
@@ -115,11 +116,15 @@ def load(env: dict[str, str] | None = None) -> Settings:
     if not days.isdigit() or not 60 <= int(days) <= 36500:
         raise ConfigError(f"RETENTION_DAYS must be a number of days from 60, not {days!r}")
 
+    pace = env.get("TELEGRAM_RATE_LIMIT", "").strip().lower() or "on"
+    if pace not in ("on", "off"):
+        raise ConfigError(f"TELEGRAM_RATE_LIMIT must be on or off, not {pace!r}")
+
     db = Path(env.get("DATABASE_PATH", "").strip() or "data/samenwerkbot.sqlite3")
     _check_writable(db)
     return Settings(token, api_url, db, language, timezone, log_level,
                     timedelta(hours=remind), timedelta(hours=close), int(port_text),
-                    webhook_url, secret, data_key, timedelta(days=int(days)))
+                    webhook_url, secret, data_key, timedelta(days=int(days)), pace == "on")
 
 
 def _hours(env, name: str, default: float) -> float:

@@ -251,22 +251,23 @@ class Repo:
 
     async def chat(self, chat_id: int) -> Chat | None:
         row = await self._one("SELECT * FROM chats WHERE id = ?", (chat_id,))
-        if row is None:
-            return None
+        return self._chat(row) if row else None
+
+    @staticmethod
+    def _chat(row: aiosqlite.Row) -> Chat:
         return Chat(row["id"], row["type"], row["title"], row["language"], row["timezone"],
                     bool(row["active"]))
 
     async def ensure_chat(self, chat_id: int, type_: str, title: str, language: str,
                           timezone: str, now: datetime) -> Chat:
-        await self.db.execute(
+        # One round trip: the upsert hands back the row (SQLite 3.35+).
+        row = await self._one(
             "INSERT INTO chats (id, type, title, language, timezone, created_at, last_active_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
-            "last_active_at = excluded.last_active_at, retention_warned_at = NULL",
+            "last_active_at = excluded.last_active_at, retention_warned_at = NULL RETURNING *",
             (chat_id, type_, title, language, timezone, _iso(now), _iso(now)),
         )
-        chat = await self.chat(chat_id)
-        assert chat is not None
-        return chat
+        return self._chat(row)
 
     async def set_language(self, chat_id: int, language: str) -> None:
         await self.db.execute("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
@@ -382,15 +383,14 @@ class Repo:
 
     async def ensure_member(self, chat_id: int, user_id: int, name: str, anonymous_admin: bool,
                             now: datetime) -> Member:
-        await self.db.execute(
+        row = await self._one(
             "INSERT INTO members (chat_id, user_id, name, anonymous_admin, first_seen) "
             "VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(chat_id, user_id) DO UPDATE SET name = excluded.name",
+            "ON CONFLICT(chat_id, user_id) DO UPDATE SET name = excluded.name RETURNING *",
             (chat_id, user_id, name, int(anonymous_admin), _iso(now)),
         )
-        member = await self.member(chat_id, user_id)
-        assert member is not None
-        return member
+        return Member(row["user_id"], row["name"], row["organisation_id"],
+                      bool(row["anonymous_admin"]))
 
     async def set_member_organisation(self, chat_id: int, user_id: int, org_id: int) -> None:
         await self.db.execute(

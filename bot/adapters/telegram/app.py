@@ -53,7 +53,13 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
     """The whole wiring in one place."""
     # Telegram allows about 30 messages a second overall and 20 a minute per group; the
     # limiter queues messages to stay under that and retries after a 429.
-    rate_limiter = rate_limiter or ResilientLimiter(max_retries=3)
+    if rate_limiter is None:
+        # Off only against a local Bot API server (benchmarks): Telegram itself needs it.
+        # One message every 1/28 s rather than bursts of 30: Telegram counts any second,
+        # and a burst followed by the refill would go over it.
+        rate_limiter = ResilientLimiter(max_retries=3, overall_max_rate=1,
+                                        overall_time_period=1 / 28) if settings.rate_limit \
+            else ResilientLimiter(max_retries=3, overall_max_rate=0, group_max_rate=0)
     app = (
         ApplicationBuilder()
         .token(settings.token or "")
