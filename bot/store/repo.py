@@ -230,13 +230,13 @@ class Repo:
                 raise
             await self.db.execute("COMMIT")
 
+    # One hop to aiosqlite's thread per query (execute, fetch and close would be three).
     async def _one(self, sql: str, args: tuple = ()) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, args) as cur:
-            return await cur.fetchone()
+        rows = await self.db.execute_fetchall(sql, args)
+        return rows[0] if rows else None
 
     async def _all(self, sql: str, args: tuple = ()) -> list[aiosqlite.Row]:
-        async with self.db.execute(sql, args) as cur:
-            return list(await cur.fetchall())
+        return list(await self.db.execute_fetchall(sql, args))
 
     # -- updates ---------------------------------------------------------------
 
