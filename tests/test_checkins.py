@@ -189,3 +189,17 @@ async def test_two_hundred_chats_due_at_once(bot, fake, clock):
         rounds = [m for m in group.messages() if "Check-in ·" in m.get("text", "")]
         assert len(rounds) == 1, group
     assert await bot.running.tick() == 0  # nothing left to send
+
+
+async def test_a_worrying_check_in_can_start_a_pdca_round(bot, fake, group, clock):
+    anna, carla = await org_group(group)
+    await anna.sends("/checkin nu")
+    round_ = await group.bot_says(containing="Check-in ·")
+    await group.callback_answer(await carla.presses(round_, "1️⃣ Nee"))
+    clock.advance(days=4)
+    await bot.running.tick()
+    summary = await group.bot_says(containing="Samenvatting check-in")
+    await anna.presses(summary, "🔄 Start een PDCA-ronde")
+    first = await group.bot_says(containing="ronde 1")
+    assert "Fase 1/4" in first.text
+    assert (await bot.repo.latest_run(group.id, "pdca")).state == "objective"

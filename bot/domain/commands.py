@@ -135,7 +135,14 @@ async def cmd_help(service: Service, ctx: Ctx, args: str) -> Outcome:
         "/settings — the settings of this chat\n"
         "/privacy — what I store and why\n\n"
         "In a group, answer open questions with a <i>reply</i> to my question. "
-        "Under every question you find buttons to go back, skip, pause or get a tip."))
+        "Under every question you find buttons to go back, skip, pause or get a tip.")
+        + "\n\n" + ctx.t._(
+            "<b>Working together</b>\n"
+            "/pdca — a round of plan, do, check, act\n"
+            "/scan — the five-conditions scan, with a chart\n"
+            "/agreement — your agreements as a message, a PDF and a calendar\n"
+            "/export, /forget — everything of this chat, or none of it (admins)\n"
+            "/mydata, /forgetme — in a private chat: what I hold about you"))
 
 
 async def cmd_settings(service: Service, ctx: Ctx, args: str) -> Outcome:
