@@ -192,7 +192,7 @@ async def test_two_hundred_chats_due_at_once(bot, fake, clock):
 
 
 async def test_a_worrying_check_in_can_start_a_pdca_round(bot, fake, group, clock):
-    anna, carla = await org_group(group)
+    anna, carla = await org_group(group, bot)
     await anna.sends("/checkin nu")
     round_ = await group.bot_says(containing="Check-in ·")
     await group.callback_answer(await carla.presses(round_, "1️⃣ Nee"))
