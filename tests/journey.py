@@ -62,3 +62,15 @@ async def answer(group: Group, member: Member, step_id: str, value: object = Non
     elif step.kind == "scale":
         await member.presses(msg, str(value or 3))
     return msg
+
+
+async def join_organisations(group: Group, admin: Member, members: list[tuple[Member, str]]):
+    """The admin adds the organisations; each member presses theirs."""
+    for org in dict.fromkeys(org for _, org in members):
+        await admin.sends(f"/org toevoegen {org}")
+        await group.bot_says(containing="Toegevoegd")
+    await admin.sends("/org")
+    listing = await group.bot_says(containing="Partnerorganisaties")
+    for member, org in members:
+        await member.presses(listing, org)
+        await group.bot_says(containing=f"antwoordt voor {org}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fakebot.conversation import Group
+from journey import join_organisations
 
 from bot.domain.schedule import Rule
 
@@ -16,16 +17,7 @@ def at(*args) -> datetime:
 async def org_group(group, bot):
     anna = group.member("Anna", admin=True, lang="nl")
     carla = group.member("Carla", lang="nl")
-    await anna.sends("/org toevoegen Buurthuis")
-    await group.bot_says(containing="Toegevoegd")
-    await anna.sends("/org toevoegen Voedselbank")
-    await group.bot_says(containing="Toegevoegd")
-    await anna.sends("/org")
-    listing = await group.bot_says(containing="Partnerorganisaties")
-    await anna.presses(listing, "Buurthuis")
-    await group.bot_says(containing="Anna antwoordt voor Buurthuis")
-    await carla.presses(listing, "Voedselbank")
-    await group.bot_says(containing="Carla antwoordt voor Voedselbank")
+    await join_organisations(group, anna, [(anna, "Buurthuis"), (carla, "Voedselbank")])
     return anna, carla
 
 

@@ -6,7 +6,7 @@ import io
 import json
 
 from fakebot.conversation import Group
-from journey import answer
+from journey import answer, join_organisations
 
 from bot.domain.flows import load_all
 from bot.store.repo import CHAT_TABLES
@@ -18,15 +18,8 @@ async def org_group(group):
     anna = group.member("Anna", admin=True, lang="nl")
     bram = group.member("Bram", lang="nl")
     carla = group.member("Carla", lang="nl")
-    await anna.sends("/org toevoegen Buurthuis")
-    await group.bot_says(containing="Toegevoegd")
-    await anna.sends("/org toevoegen Voedselbank")
-    await group.bot_says(containing="Toegevoegd")
-    await anna.sends("/org")
-    listing = await group.bot_says(containing="Partnerorganisaties")
-    for member, org in ((anna, "Buurthuis"), (bram, "Buurthuis"), (carla, "Voedselbank")):
-        await member.presses(listing, org)
-        await group.bot_says(containing=f"antwoordt voor {org}")
+    await join_organisations(group, anna, [(anna, "Buurthuis"), (bram, "Buurthuis"),
+                                           (carla, "Voedselbank")])
     return anna, bram, carla
 
 

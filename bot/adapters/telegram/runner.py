@@ -52,48 +52,48 @@ class Running:
         await self.repo.close()
 
 
-async def start(settings: Settings, clock: Clock | None = None, *,
-                poll_timeout: int = 30, rate_limiter=None,
-                tick_seconds: float | None = 30, backoff: float = 1.0) -> Running:
+async def _launch(settings: Settings, clock: Clock | None, rate_limiter,
+                  tick_seconds: float | None, receive) -> Running:
+    """Store, service and application up; `receive` starts taking updates in."""
     repo = await Repo.open(settings.database_path, settings.data_key)
     try:
         service = Service(repo, clock or Clock(), language=settings.language,
                           timezone=settings.timezone, remind_after=settings.remind_after,
-                          close_after=settings.close_after,
-                          retention=settings.retention)
+                          close_after=settings.close_after, retention=settings.retention)
         app = build(settings, service, rate_limiter, tick_seconds)
         await app.initialize()
         await register_commands(app)
         await app.start()
-        updates = UpdateLoop(app, timeout=poll_timeout, backoff=backoff)
-        await updates.start()
+        running = Running(app, repo, service)
+        await receive(running)
     except BaseException:
         await repo.close()
         raise
-    return Running(app, repo, service, updates)
+    return running
+
+
+async def start(settings: Settings, clock: Clock | None = None, *,
+                poll_timeout: int = 30, rate_limiter=None,
+                tick_seconds: float | None = 30, backoff: float = 1.0) -> Running:
+    """Long polling, through our own commit-then-confirm loop."""
+    async def receive(running: Running) -> None:
+        running.updates = UpdateLoop(running.app, timeout=poll_timeout, backoff=backoff)
+        await running.updates.start()
+
+    return await _launch(settings, clock, rate_limiter, tick_seconds, receive)
 
 
 async def start_webhook(settings: Settings, clock: Clock | None = None, *, rate_limiter=None,
                         tick_seconds: float | None = 30, host: str = "0.0.0.0") -> Running:
     """Webhook mode: Telegram posts updates to WEBHOOK_URL/telegram on PORT."""
-    repo = await Repo.open(settings.database_path, settings.data_key)
-    try:
-        service = Service(repo, clock or Clock(), language=settings.language,
-                          timezone=settings.timezone, remind_after=settings.remind_after,
-                          close_after=settings.close_after,
-                          retention=settings.retention)
-        app = build(settings, service, rate_limiter, tick_seconds)
-        await app.initialize()
-        await register_commands(app)
-        await app.start()
-        server = webhook.listen(app, settings.webhook_secret, settings.port, host)
-        await app.bot.set_webhook(settings.webhook_url + webhook.PATH,
-                                  secret_token=settings.webhook_secret,
-                                  allowed_updates=Update.ALL_TYPES)
-    except BaseException:
-        await repo.close()
-        raise
-    return Running(app, repo, service, None, server)
+    async def receive(running: Running) -> None:
+        running.server = webhook.listen(running.app, settings.webhook_secret, settings.port,
+                                        host)
+        await running.app.bot.set_webhook(settings.webhook_url + webhook.PATH,
+                                          secret_token=settings.webhook_secret,
+                                          allowed_updates=Update.ALL_TYPES)
+
+    return await _launch(settings, clock, rate_limiter, tick_seconds, receive)
 
 
 async def serve(settings: Settings, mode: str = "run") -> None:
