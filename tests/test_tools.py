@@ -89,6 +89,9 @@ async def test_two_pdca_rounds_with_plan_again(bot, fake, group):
     log_entries = [a.value for a in await bot.repo.answers(first_run.id) if a.step == "log"]
     assert log_entries == ["Dinsdag 200 flyers verspreid",
                            "Donderdag 40 pakketten met uitnodiging"]
+    await anna.sends("/status")
+    status = await group.bot_says(containing="Waar we staan")
+    assert "PDCA-ronde 2: Plan" in status.text
     assert not fake.errors, fake.errors
 
 

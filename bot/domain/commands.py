@@ -169,7 +169,10 @@ async def cmd_privacy(service: Service, ctx: Ctx, args: str) -> Outcome:
         "Nothing is shared between chats or with anyone else. The data stays on the "
         "server of whoever runs this bot.") + "\n\n" + ctx.t._(
         "Admins can download everything I hold for this chat with /export, and delete it "
-        "all with /forget. In an anonymous scan I never keep who gave which score."))
+        "all with /forget. In an anonymous scan I never keep who gave which score.") + "\n\n"
+        + ctx.t._("In a private chat with me, /mydata shows what I hold about you and /forgetme "
+                  "takes your name off it. A chat nobody uses for {days} days is deleted, "
+                  "after a warning a month before.", days=service.retention.days))
 
 
 async def cmd_language(service: Service, ctx: Ctx, args: str) -> Outcome:
@@ -205,7 +208,24 @@ async def cmd_process(service: Service, ctx: Ctx, args: str) -> Outcome:
 
 
 async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
-    return await service.dialog.status(ctx, PROCESS)
+    """The process, then the rest of the picture: PDCA round and check-ins."""
+    outcome = await service.dialog.status(ctx, PROCESS)
+    t, lines = ctx.t, []
+    pdca = await ctx.repo.latest_run(ctx.chat.id, "pdca") if "pdca" in service.flows else None
+    if pdca is not None:
+        flow = service.flows["pdca"]
+        where = (t.key(f"pdca.{flow.step(pdca.state).phase}.title") if pdca.state in flow.ids
+                 else t._("finished"))
+        lines.append(t._("🔄 PDCA round {n}: {where}", n=pdca.number, where=where))
+    schedule = await ctx.repo.schedule(ctx.chat.id)
+    if schedule is not None and schedule.next_at:
+        from datetime import datetime
+        lines.append(t._("🔔 Next check-in: {when}", when=t.datetime(
+            datetime.fromisoformat(schedule.next_at), ctx.chat.timezone)))
+    if lines and outcome.replies:
+        first = outcome.replies[0]
+        first.text = first.text + "\n\n" + "\n".join(lines)
+    return outcome
 
 
 async def cmd_tip(service: Service, ctx: Ctx, args: str) -> Outcome:
