@@ -38,13 +38,6 @@ Settings (environment variables):
   RETENTION_DAYS      delete a chat's data after this many days unused (730)
 """
 
-NO_TOKEN = """\
-No TELEGRAM_BOT_TOKEN set, so this is the terminal console.
-To run on Telegram: create a bot with @BotFather, then
-  TELEGRAM_BOT_TOKEN=123456:ABC... samenwerkbot run
-"""
-
-
 def _logging(settings: config.Settings) -> None:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -77,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         if command == "console":
             from bot.adapters import console
             if args.command is None:
-                print(NO_TOKEN)
+                from bot.i18n import texts
+                print(texts(settings.language)._(
+                    "No TELEGRAM_BOT_TOKEN set, so this is the terminal console.\n"
+                    "To run on Telegram: create a bot with @BotFather, then\n"
+                    "  TELEGRAM_BOT_TOKEN=123456:ABC... samenwerkbot run\n"))
             name = args.name or (getpass.getuser() or "Ik").capitalize()
             asyncio.run(console.run(settings, name))
         else:
