@@ -88,18 +88,27 @@ class Console:
     async def show(self, outcome: Outcome) -> None:
         if outcome.toast:
             self.out(f"  » {outcome.toast}")
+        # The buttons of every message just shown are numbered on, one list, so a
+        # question followed by another keeps both pressable.
+        shown: list[tuple[Button, int]] = []
         for reply in outcome.replies:
             message_id = reply.edit or self._message_id()
-            await self._print(reply, message_id)
+            self._print(reply, message_id, shown)
             if reply.edit is None:
                 await self.service.sent(CHAT.id, reply, message_id)
+        if shown:
+            self.buttons = shown
 
-    async def _print(self, reply: Reply, message_id: int) -> None:
+    def _print(self, reply: Reply, message_id: int, shown: list) -> None:
         self.out("")
         self.out(("(updated) " if reply.edit else "") + plain(reply.text))
+        if reply.file is not None:
+            self.out(f"   📎 {reply.file[0]} ({len(reply.file[1])} bytes)")
         if reply.buttons:
-            self.buttons = [(b, message_id) for row in reply.buttons for b in row]
-            numbered = [f"[{i}] {plain(b.label)}" for i, (b, _) in enumerate(self.buttons, 1)]
+            first = len(shown) + 1
+            shown += [(b, message_id) for row in reply.buttons for b in row]
+            numbered = [f"[{i}] {plain(b.label)}"
+                        for i, (b, _) in enumerate(shown[first - 1:], first)]
             self.out("   " + "  ".join(numbered))
         if reply.prompt is not None:
             self.open_prompt = message_id

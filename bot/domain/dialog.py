@@ -203,6 +203,9 @@ class Dialog:
         missing = await self.missing(ctx, run, step)
         if not missing:
             return Outcome(replies + await self.advance(ctx, run, "next"))
+        if replies and step.scope == "organisation":
+            # It counts for an organisation once the member has said which one.
+            return Outcome(replies, toast=ctx.t._("Saved ✓"))
         note = ctx.t._("✓ Thanks, {name}. Still to answer: {missing}.",
                        name=esc(ctx.member.name), missing=esc(", ".join(missing)))
         if pressed is not None:
