@@ -184,15 +184,13 @@ class Service:
 
     async def _text(self, ctx: Ctx, text: str, reply_to: int | None) -> Outcome:
         if reply_to is not None:
-            prompt = await ctx.repo.prompt(ctx.chat.id, reply_to)
+            prompt, run = await ctx.repo.prompt_and_run(ctx.chat.id, reply_to)
             if prompt is not None and prompt.step.startswith("scan:"):
                 return await self.scans.remark(ctx, int(prompt.step.split(":")[1]), text)
             if prompt is not None and prompt.step.startswith("checkin:"):
                 return await self.checkins.reply(ctx, int(prompt.step.split(":")[1]), text)
-            if prompt is not None and prompt.run_id is not None:
-                run = await ctx.repo.run(prompt.run_id)
-                if run is not None:
-                    return await self.dialog.reply(ctx, run, prompt.step, text, ctx.message_id)
+            if prompt is not None and run is not None:
+                return await self.dialog.reply(ctx, run, prompt.step, text, ctx.message_id)
         if ctx.in_group:
             # Ordinary chatter, or a reply to something that is not a question: not ours.
             return Outcome()

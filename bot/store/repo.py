@@ -489,6 +489,19 @@ class Repo:
         draft = json.loads(row["draft"]) if row["draft"] else None
         return Prompt(row["run_id"], row["step"], draft)
 
+    async def prompt_and_run(self, chat_id: int, message_id: int) -> tuple[Prompt | None,
+                                                                            Run | None]:
+        """The question a message asked, and its run, in one query (the hot path)."""
+        row = await self._one(
+            "SELECT p.run_id AS p_run, p.step AS p_step, p.draft AS p_draft, r.* FROM prompts p "
+            "LEFT JOIN flow_runs r ON r.id = p.run_id WHERE p.chat_id = ? AND p.message_id = ?",
+            (chat_id, message_id))
+        if row is None:
+            return None, None
+        prompt = Prompt(row["p_run"], row["p_step"],
+                        json.loads(row["p_draft"]) if row["p_draft"] else None)
+        return prompt, (self._run(row) if row["id"] is not None else None)
+
     async def set_draft(self, chat_id: int, message_id: int, draft: list) -> None:
         await self.db.execute(
             "UPDATE prompts SET draft = ? WHERE chat_id = ? AND message_id = ?",
