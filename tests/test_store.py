@@ -84,3 +84,38 @@ async def test_chat_id_change_moves_everything(tmp_path):
     assert await repo.count("answers", -1002) == 1
     assert await repo.count("organisations", -1) == 0
     await repo.close()
+
+
+async def test_the_recent_rows_cache_never_shows_stale_data(tmp_path):
+    clock = FakeClock()
+    repo = await Repo.open(tmp_path / "db.sqlite3")
+    try:
+        async with repo.transaction():
+            await repo.ensure_chat(-3, "group", "G", "nl", "Europe/Amsterdam", clock.now())
+            await repo.ensure_member(-3, 7, "Anna", False, clock.now())
+            await repo.add_organisation(-3, "Club", clock.now())
+            org = (await repo.organisations(-3))[0]
+            await repo.set_member_organisation(-3, 7, org.id)
+            await repo.set_language(-3, "en")
+        async with repo.transaction():
+            chat = await repo.ensure_chat(-3, "group", "G", "nl", "Europe/Amsterdam",
+                                          clock.now())
+            member = await repo.ensure_member(-3, 7, "Anna", False, clock.now())
+        assert chat.language == "en" and member.organisation_id == org.id
+        async with repo.transaction():
+            await repo.remove_organisation(-3, org.id)
+        async with repo.transaction():
+            member = await repo.ensure_member(-3, 7, "Anna", False, clock.now())
+        assert member.organisation_id is None
+        try:
+            async with repo.transaction():
+                await repo.ensure_chat(-4, "group", "New", "nl", "Europe/Amsterdam", clock.now())
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        async with repo.transaction():  # not served from a cache of a rolled-back row
+            await repo.ensure_chat(-4, "group", "New", "nl", "Europe/Amsterdam", clock.now())
+            await repo.ensure_member(-4, 8, "Bram", False, clock.now())
+        assert await repo.count("members", -4) == 1
+    finally:
+        await repo.close()

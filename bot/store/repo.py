@@ -6,7 +6,7 @@ import asyncio
 import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -159,6 +159,10 @@ class Repo:
     def __init__(self, db: aiosqlite.Connection, cipher: Cipher | None = None) -> None:
         self.db = db
         self.cipher = cipher or Cipher(None)
+        # Chats and members seen lately: most updates need not write them again. Any
+        # change to a chat drops it from here; a rolled-back transaction drops everything.
+        self._chats: dict[int, tuple[Chat, datetime]] = {}
+        self._members: dict[tuple[int, int], Member] = {}
         # One connection serves updates and the scheduler: one transaction at a time.
         self._lock = asyncio.Lock()
 
@@ -227,6 +231,8 @@ class Repo:
                 yield self
             except BaseException:
                 await self.db.execute("ROLLBACK")
+                self._chats.clear()
+                self._members.clear()
                 raise
             await self.db.execute("COMMIT")
 
@@ -258,8 +264,17 @@ class Repo:
         return Chat(row["id"], row["type"], row["title"], row["language"], row["timezone"],
                     bool(row["active"]))
 
+    def _invalidate(self, chat_id: int) -> None:
+        self._chats.pop(chat_id, None)
+        for key in [k for k in self._members if k[0] == chat_id]:
+            del self._members[key]
+
     async def ensure_chat(self, chat_id: int, type_: str, title: str, language: str,
                           timezone: str, now: datetime) -> Chat:
+        cached = self._chats.get(chat_id)
+        # Activity is noted at most once an hour; retention counts in days.
+        if cached and cached[0].title == title and now - cached[1] < timedelta(hours=1):
+            return cached[0]
         # One round trip: the upsert hands back the row (SQLite 3.35+).
         row = await self._one(
             "INSERT INTO chats (id, type, title, language, timezone, created_at, last_active_at) "
@@ -267,9 +282,12 @@ class Repo:
             "last_active_at = excluded.last_active_at, retention_warned_at = NULL RETURNING *",
             (chat_id, type_, title, language, timezone, _iso(now), _iso(now)),
         )
-        return self._chat(row)
+        chat = self._chat(row)
+        self._chats[chat_id] = (chat, now)
+        return chat
 
     async def set_language(self, chat_id: int, language: str) -> None:
+        self._invalidate(chat_id)
         await self.db.execute("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
 
     async def last_tip(self, chat_id: int) -> str | None:
@@ -281,6 +299,8 @@ class Repo:
 
     async def migrate_chat(self, old: int, new: int) -> bool:
         """A group became a supergroup: its rows follow the new id (foreign keys cascade)."""
+        self._invalidate(old)
+        self._invalidate(new)
         if await self.chat(old) is None:
             return False
         if await self.chat(new) is not None:
@@ -298,6 +318,7 @@ class Repo:
         return [(r[0], r[1], r[2]) for r in rows]
 
     async def set_retention_warned(self, chat_id: int, now: datetime) -> None:
+        self._invalidate(chat_id)
         await self.db.execute("UPDATE chats SET retention_warned_at = ? WHERE id = ?",
                               (_iso(now), chat_id))
 
@@ -320,6 +341,8 @@ class Repo:
 
     async def forget_member(self, user_id: int) -> int:
         """Anonymise this person's answers everywhere and drop their memberships."""
+        for key in [k for k in self._members if k[1] == user_id]:
+            del self._members[key]
         count = 0
         for table, who in (("answers", "user_id"), ("checkin_answers", "user_id"),
                            ("scan_scores", "respondent")):
@@ -330,11 +353,13 @@ class Repo:
         return count
 
     async def set_timezone(self, chat_id: int, timezone: str) -> None:
+        self._invalidate(chat_id)
         await self.db.execute("UPDATE chats SET timezone = ? WHERE id = ?", (timezone, chat_id))
         await self.db.execute("UPDATE schedules SET timezone = ? WHERE chat_id = ?",
                               (timezone, chat_id))
 
     async def set_active(self, chat_id: int, active: bool) -> None:
+        self._invalidate(chat_id)
         await self.db.execute("UPDATE chats SET active = ? WHERE id = ?", (int(active), chat_id))
 
     # -- organisations and members ---------------------------------------------
@@ -360,6 +385,7 @@ class Repo:
         return cur.rowcount == 1
 
     async def remove_organisation(self, chat_id: int, org_id: int) -> bool:
+        self._invalidate(chat_id)  # members of it lose their organisation
         cur = await self.db.execute(
             "DELETE FROM organisations WHERE chat_id = ? AND id = ?", (chat_id, org_id)
         )
@@ -383,16 +409,22 @@ class Repo:
 
     async def ensure_member(self, chat_id: int, user_id: int, name: str, anonymous_admin: bool,
                             now: datetime) -> Member:
+        cached = self._members.get((chat_id, user_id))
+        if cached and cached.name == name and cached.anonymous_admin == anonymous_admin:
+            return cached
         row = await self._one(
             "INSERT INTO members (chat_id, user_id, name, anonymous_admin, first_seen) "
             "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(chat_id, user_id) DO UPDATE SET name = excluded.name RETURNING *",
             (chat_id, user_id, name, int(anonymous_admin), _iso(now)),
         )
-        return Member(row["user_id"], row["name"], row["organisation_id"],
-                      bool(row["anonymous_admin"]))
+        member = Member(row["user_id"], row["name"], row["organisation_id"],
+                        bool(row["anonymous_admin"]))
+        self._members[(chat_id, user_id)] = member
+        return member
 
     async def set_member_organisation(self, chat_id: int, user_id: int, org_id: int) -> None:
+        self._members.pop((chat_id, user_id), None)
         await self.db.execute(
             "UPDATE members SET organisation_id = ? WHERE chat_id = ? AND user_id = ?",
             (org_id, chat_id, user_id),
@@ -705,5 +737,6 @@ async def export_chat(repo: Repo, chat_id: int) -> dict[str, list[dict]]:
 
 async def forget_chat(repo: Repo, chat_id: int) -> None:
     """Delete every row of one chat (children first, so no foreign key is left dangling)."""
+    repo._invalidate(chat_id)
     for table in reversed(list(CHAT_TABLES)):
         await repo.db.execute(f"DELETE FROM {table} WHERE {CHAT_TABLES[table]}", (chat_id,))
