@@ -81,6 +81,12 @@ class Texts:
         return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=self.locale)
 
 
+def mark(message: str) -> str:
+    """Marks a text for the catalog where it is defined (import it as `_` so pybabel
+    finds it); it is translated where it is shown."""
+    return message
+
+
 @cache
 def texts(language: str, locales: Path = LOCALES) -> Texts:
     """The (cached) texts of a language; unknown languages get the first one."""

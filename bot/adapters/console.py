@@ -118,7 +118,7 @@ async def run(settings: Settings, name: str, lines=None) -> None:
     """Chat in the terminal until /quit or end of input."""
     repo = await Repo.open(settings.database_path, settings.data_key)
     try:
-        service = Service(repo, Clock(), language=settings.language, timezone=settings.timezone)
+        service = Service.from_settings(repo, settings, Clock())
     except BaseException:
         await repo.close()
         raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cache
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -18,15 +19,12 @@ from bot.domain.context import Ctx, esc
 from bot.domain.dialog import by_organisation
 from bot.domain.replies import Outcome, Reply, split
 from bot.domain.schedule import Rule
+from bot.domain.search import TAG
+from bot.i18n import mark as _
 from bot.store.repo import Answer
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
-
-
-def _(message: str) -> str:
-    """Marks a text for the catalog; translated where it is shown."""
-    return message
 
 
 # Section title, and the process steps (phase.step) whose answers fill it.
@@ -90,9 +88,6 @@ def _last(answers: list[Answer], step: str) -> Answer | None:
 
 
 def _plain(step, answer: Answer, t) -> str:
-    from html import unescape
-
-    from bot.domain.search import TAG
     return unescape(TAG.sub("", show(step, answer.value, t)))
 
 

@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.answers import parse_date
 from bot.domain.context import Ctx, esc
 from bot.domain.replies import Button, Outcome, Reply
-from bot.domain.schedule import EVERY, Rule, next_time, parse_pause, parse_rule
+from bot.domain.schedule import EVERY, Rule, next_time, parse_rule
 from bot.i18n import Texts
+from bot.i18n import mark as _
 from bot.store.repo import Checkin, Repo
 
 if TYPE_CHECKING:
@@ -25,11 +27,6 @@ REQUIRED = tuple(QUESTIONS)
 ADJUST = "a"  # the optional free answer
 TIMES = ("0900", "1000", "1200", "1400", "1600", "1900", "2000")
 MONTH_DAYS = (1, 5, 10, 15, 20, 25, 28)
-
-
-def _(message: str) -> str:
-    """Marks a text for the catalog; translated where it is shown."""
-    return message
 
 
 LABELS = {
@@ -158,7 +155,7 @@ class CheckinDesk:
 
     async def _pause(self, ctx: Ctx, text: str) -> Outcome:
         schedule = await ctx.repo.schedule(ctx.chat.id)
-        until = parse_pause(text)
+        until = parse_date(text)
         if schedule is None:
             return Outcome().say(ctx.t._("There is no schedule to pause. /checkin to plan one."))
         if until is None or until <= self.clock.now().astimezone(

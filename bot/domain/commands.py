@@ -3,12 +3,14 @@ on the server, whatever a command menu shows."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain import agreement, privacy, tipdesk
 from bot.domain.context import Ctx, esc
 from bot.domain.replies import Button, Outcome, Reply
 from bot.i18n import LANGUAGES, texts
+from bot.i18n import mark as _
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
@@ -29,11 +31,6 @@ ALIASES = {
     "vergeetmij": "forgetme",
 }
 
-
-
-def _(message: str) -> str:
-    """Marks a text for the catalog; it is translated where it is shown."""
-    return message
 
 
 # (Dutch name, English name, description): each language's menu shows its own names.
@@ -219,7 +216,6 @@ async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
         lines.append(t._("🔄 PDCA round {n}: {where}", n=pdca.number, where=where))
     schedule = await ctx.repo.schedule(ctx.chat.id)
     if schedule is not None and schedule.next_at:
-        from datetime import datetime
         lines.append(t._("🔔 Next check-in: {when}", when=t.datetime(
             datetime.fromisoformat(schedule.next_at), ctx.chat.timezone)))
     if lines and outcome.replies:

@@ -18,7 +18,7 @@ async def export(service: Service, ctx: Ctx) -> Outcome:
         return Outcome().say(ctx.t._("Only the group's admins can do that."))
     data = await export_chat(ctx.repo, ctx.chat.id)
     for row in data["answers"] + data["checkin_answers"]:
-        if isinstance(row.get("value"), str) and row is not None:
+        if isinstance(row.get("value"), str):
             try:
                 row["value"] = json.loads(row["value"])
             except ValueError:

@@ -13,8 +13,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.answers import parse_date
-
 EVERY = ("week", "2weeks", "4weeks", "month")
 STEP_DAYS = {"week": 7, "2weeks": 14, "4weeks": 28}
 WEEKDAYS = {
@@ -106,6 +104,3 @@ def next_time(rule: Rule, tz_name: str, after: datetime,
         day += timedelta(days=7)
     return _local(day, rule, tz).astimezone(UTC)
 
-
-def parse_pause(text: str) -> date | None:
-    return parse_date(text)

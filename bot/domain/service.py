@@ -58,6 +58,13 @@ class Service:
         self.checkins = CheckinDesk(self, remind_after=remind_after, close_after=close_after)
         self.scans = ScanDesk(self, load_conditions(flows_dir / "scan.yaml"))
 
+    @classmethod
+    def from_settings(cls, repo: Repo, settings, clock: Clock) -> Service:
+        """The service as the settings describe it (Telegram and console alike)."""
+        return cls(repo, clock, language=settings.language, timezone=settings.timezone,
+                   remind_after=settings.remind_after, close_after=settings.close_after,
+                   retention=settings.retention)
+
     async def _ctx(self, ref: ChatRef, actor: Actor, message_id: int | None) -> Ctx:
         now = self.clock.now()
         language = pick_language(actor.language_code, self.language) if ref.type == "private" \

@@ -57,9 +57,7 @@ async def _launch(settings: Settings, clock: Clock | None, rate_limiter,
     """Store, service and application up; `receive` starts taking updates in."""
     repo = await Repo.open(settings.database_path, settings.data_key)
     try:
-        service = Service(repo, clock or Clock(), language=settings.language,
-                          timezone=settings.timezone, remind_after=settings.remind_after,
-                          close_after=settings.close_after, retention=settings.retention)
+        service = Service.from_settings(repo, settings, clock or Clock())
         app = build(settings, service, rate_limiter, tick_seconds)
         await app.initialize()
         await register_commands(app)
