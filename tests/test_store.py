@@ -119,3 +119,54 @@ async def test_the_recent_rows_cache_never_shows_stale_data(tmp_path):
         assert await repo.count("members", -4) == 1
     finally:
         await repo.close()
+
+
+async def test_the_organisations_cache_follows_every_change(tmp_path):
+    clock = FakeClock()
+    repo = await Repo.open(tmp_path / "db.sqlite3")
+    try:
+        async with repo.transaction():
+            await repo.ensure_chat(-3, "group", "G", "nl", "Europe/Amsterdam", clock.now())
+            assert await repo.organisations(-3) == []
+            await repo.add_organisation(-3, "Club", clock.now())
+            [club] = await repo.organisations(-3)
+            await repo.rename_organisation(-3, club.id, "Buurtclub")
+        assert [o.name for o in await repo.organisations(-3)] == ["Buurtclub"]
+        try:
+            async with repo.transaction():
+                await repo.add_organisation(-3, "Koor", clock.now())
+                assert len(await repo.organisations(-3)) == 2
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert [o.name for o in await repo.organisations(-3)] == ["Buurtclub"]
+        async with repo.transaction():
+            await repo.remove_organisation(-3, club.id)
+        assert await repo.organisations(-3) == []
+    finally:
+        await repo.close()
+
+
+async def test_a_batch_records_its_updates_once_and_rolls_back_whole(tmp_path):
+    clock = FakeClock()
+    repo = await Repo.open(tmp_path / "db.sqlite3")
+    try:
+        async with repo.batch([1, 2], clock.now()):
+            assert await repo.mark_update(1, clock.now())
+            assert not await repo.mark_update(1, clock.now()), "the same update again"
+            async with repo.transaction():  # joins the batch
+                await repo.ensure_chat(-3, "group", "G", "nl", "Europe/Amsterdam", clock.now())
+        try:
+            async with repo.batch([2, 3], clock.now()):
+                assert not await repo.mark_update(2, clock.now()), "recorded by the last batch"
+                assert await repo.mark_update(3, clock.now())
+                await repo.ensure_chat(-4, "group", "H", "nl", "Europe/Amsterdam", clock.now())
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert await repo.count("chats") == 1
+        assert await repo.count("processed_updates") == 2
+        async with repo.transaction():  # on its own again: update 3 was never kept
+            assert await repo.mark_update(3, clock.now())
+    finally:
+        await repo.close()

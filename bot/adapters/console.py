@@ -95,7 +95,7 @@ class Console:
             message_id = reply.edit or self._message_id()
             self._print(reply, message_id, shown)
             if reply.edit is None:
-                await self.service.sent(CHAT.id, reply, message_id)
+                await self.service.sent_many([(CHAT.id, reply, message_id)])
         if shown:
             self.buttons = shown
 

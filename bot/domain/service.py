@@ -125,10 +125,14 @@ class Service:
         """Inline results (`@bot fondsen` in any chat): tips only, never a group's data."""
         return inline(self, query, pick_language(language_code, self.language))
 
-    async def sent(self, chat_id: int, reply: Reply, message_id: int) -> None:
-        """The adapter showed `reply` as message `message_id`: remember questions."""
-        if reply.prompt is not None and reply.edit is None:
-            async with self.repo.transaction():
+    async def sent_many(self, shown: list[tuple[int, Reply, int]]) -> None:
+        """The adapter showed these replies as (chat id, reply, message id): remember
+        the questions among them, in one transaction."""
+        questions = [(c, r, m) for c, r, m in shown if r.prompt is not None and r.edit is None]
+        if not questions:
+            return
+        async with self.repo.transaction():
+            for chat_id, reply, message_id in questions:
                 run_id, step = reply.prompt
                 await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now())
                 if step.startswith("checkin:"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ class Chat:
     active: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class Organisation:
     id: int
     name: str
@@ -151,6 +152,12 @@ class KeyMismatch(Exception):
     """The data key does not fit the database."""
 
 
+# Inside Repo.batch(): the batch's update ids not seen before. Code running in the batch
+# (and only there: a context variable, so the scheduler's task never sees it) joins the
+# batch's transaction instead of opening its own.
+_BATCH: ContextVar[set[int] | None] = ContextVar("repo_batch", default=None)
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
@@ -163,6 +170,7 @@ class Repo:
         # change to a chat drops it from here; a rolled-back transaction drops everything.
         self._chats: dict[int, tuple[Chat, datetime]] = {}
         self._members: dict[tuple[int, int], Member] = {}
+        self._organisations: dict[int, list[Organisation]] = {}
         # One connection serves updates and the scheduler: one transaction at a time.
         self._lock = asyncio.Lock()
 
@@ -225,16 +233,47 @@ class Repo:
     @asynccontextmanager
     async def transaction(self):
         """One unit of work: everything inside commits together or not at all."""
+        if _BATCH.get() is not None:
+            yield self  # part of the batch: it commits, or rolls back, as a whole
+            return
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self
             except BaseException:
-                await self.db.execute("ROLLBACK")
-                self._chats.clear()
-                self._members.clear()
+                await self._rollback()
                 raise
             await self.db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def batch(self, update_ids: list[int], now: datetime):
+        """Several updates' work in one transaction (group commit): one commit instead of
+        one per update, and the updates' statements can interleave. The update ids are
+        recorded first, in one statement; `mark_update` then answers from memory."""
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            fresh: set[int] = set()
+            token = _BATCH.set(fresh)
+            try:
+                if update_ids:
+                    rows = await self._all(
+                        "INSERT OR IGNORE INTO processed_updates VALUES "
+                        + ", ".join(["(?, ?)"] * len(update_ids)) + " RETURNING update_id",
+                        tuple(v for i in update_ids for v in (i, _iso(now))))
+                    fresh.update(row[0] for row in rows)
+                yield self
+            except BaseException:
+                await self._rollback()
+                raise
+            finally:
+                _BATCH.reset(token)
+            await self.db.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        await self.db.execute("ROLLBACK")
+        self._chats.clear()
+        self._members.clear()
+        self._organisations.clear()
 
     # One hop to aiosqlite's thread per query (execute, fetch and close would be three).
     async def _one(self, sql: str, args: tuple = ()) -> aiosqlite.Row | None:
@@ -248,6 +287,10 @@ class Repo:
 
     async def mark_update(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False when it was processed before (a redelivery)."""
+        fresh = _BATCH.get()
+        if fresh is not None and update_id in fresh:
+            fresh.discard(update_id)  # recorded by batch(); a second call says "seen"
+            return True
         cur = await self.db.execute(
             "INSERT OR IGNORE INTO processed_updates VALUES (?, ?)", (update_id, _iso(now))
         )
@@ -266,6 +309,7 @@ class Repo:
 
     def _invalidate(self, chat_id: int) -> None:
         self._chats.pop(chat_id, None)
+        self._organisations.pop(chat_id, None)
         for key in [k for k in self._members if k[0] == chat_id]:
             del self._members[key]
 
@@ -365,12 +409,17 @@ class Repo:
     # -- organisations and members ---------------------------------------------
 
     async def organisations(self, chat_id: int) -> list[Organisation]:
-        rows = await self._all(
-            "SELECT id, name FROM organisations WHERE chat_id = ? ORDER BY id", (chat_id,)
-        )
-        return [Organisation(r["id"], r["name"]) for r in rows]
+        cached = self._organisations.get(chat_id)
+        if cached is None:
+            rows = await self._all(
+                "SELECT id, name FROM organisations WHERE chat_id = ? ORDER BY id", (chat_id,)
+            )
+            cached = self._organisations[chat_id] = [Organisation(r["id"], r["name"])
+                                                     for r in rows]
+        return list(cached)
 
     async def add_organisation(self, chat_id: int, name: str, now: datetime) -> bool:
+        self._invalidate(chat_id)
         cur = await self.db.execute(
             "INSERT OR IGNORE INTO organisations (chat_id, name, created_at) VALUES (?, ?, ?)",
             (chat_id, name, _iso(now)),
@@ -378,6 +427,7 @@ class Repo:
         return cur.rowcount == 1
 
     async def rename_organisation(self, chat_id: int, org_id: int, name: str) -> bool:
+        self._invalidate(chat_id)
         cur = await self.db.execute(
             "UPDATE OR IGNORE organisations SET name = ? WHERE chat_id = ? AND id = ?",
             (name, chat_id, org_id),

@@ -33,12 +33,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.telegram import batch
 from bot.adapters.telegram.limiter import ResilientLimiter
 from bot.adapters.telegram.render import show
 from bot.config import Settings
 from bot.domain.commands import menu
 from bot.domain.context import Actor, ChatRef
-from bot.domain.replies import Outcome
+from bot.domain.replies import Outcome, Reply
 from bot.domain.service import Service
 from bot.i18n import LANGUAGES
 
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's GroupAnonymousBot
 ADMIN_CACHE_SECONDS = 300
+POOL = 8
 
 
 def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter | None = None,
@@ -67,6 +69,10 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
         .rate_limiter(rate_limiter)
+        # httpcore checks every pooled connection on each request, so PTB's default of
+        # 256 connections costs more CPU than it saves; 8 keep up with Telegram's pace.
+        .connection_pool_size(POOL)
+        .pool_timeout(10)
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .build()
     )
@@ -146,12 +152,19 @@ def _ignored(message: Message) -> bool:
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, chat: Chat, outcome: Outcome,
                   thread_id: int | None) -> None:
-    await send_all(context.bot, context.bot_data["service"], chat.id, outcome, thread_id)
+    """Show the outcome once the update's batch is committed."""
+    if not outcome.replies:
+        return
+    bot, service, shown = context.bot, context.bot_data["service"], batch.shown()
+    await batch.after_commit(chat.id, lambda: send_all(bot, service, chat.id, outcome,
+                                                       thread_id, shown))
 
 
 async def send_all(bot, service: Service, chat_id: int, outcome: Outcome,
-                   thread_id: int | None = None) -> None:
-    """Show an outcome's replies in order. A chat that shut us out is marked inactive."""
+                   thread_id: int | None = None,
+                   shown: list[tuple[int, Reply, int]] | None = None) -> None:
+    """Show an outcome's replies in order. A chat that shut us out is marked inactive.
+    Questions sent are remembered at once, or added to `shown` to remember together."""
     for reply in outcome.replies:
         try:
             try:
@@ -164,8 +177,12 @@ async def send_all(bot, service: Service, chat_id: int, outcome: Outcome,
             log.info("chat %s no longer reachable; marked inactive", chat_id)
             await service.set_active(chat_id, False)
             return
-        if sent is not None:
-            await service.sent(chat_id, reply, sent.message_id)
+        if sent is None:
+            continue
+        if shown is not None:
+            shown.append((chat_id, reply, sent.message_id))
+        else:
+            await service.sent_many([(chat_id, reply, sent.message_id)])
 
 
 async def run_schedules(app: Application) -> int:
@@ -229,11 +246,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_ref(message.chat), Actor(query.from_user.id, query.from_user.full_name,
                                       query.from_user.language_code),
         query.data, message_id=message.message_id, update_id=update.update_id)
-    try:
-        await query.answer(outcome.toast[:200] if outcome.toast else None,
-                           show_alert=outcome.alert)
-    except BadRequest as exc:  # answered before this update was redelivered, or too late
-        log.info("callback query not answered: %s", exc.message)
+
+    async def answer() -> None:
+        try:
+            await query.answer(outcome.toast[:200] if outcome.toast else None,
+                               show_alert=outcome.alert)
+        except BadRequest as exc:  # answered before this update was redelivered, or late
+            log.info("callback query not answered: %s", exc.message)
+
+    await batch.after_commit(message.chat.id, answer)
     await deliver(context, message.chat, outcome, _thread(message))
 
 
@@ -313,6 +334,8 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log it, tell the chat kindly, and carry on with the next update."""
+    if batch.failed():
+        return  # its batch is rolled back and redone one update at a time
     log.error("error while handling an update: %s", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.callback_query is not None:
         try:  # stop the button's spinner on the user's phone

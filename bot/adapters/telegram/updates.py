@@ -2,36 +2,27 @@
 
 PTB's own polling confirms an update to Telegram as soon as it has fetched it, so a
 crash loses whatever was fetched but not handled yet. This loop asks for the next batch
-(which is what confirms the previous one) only when every update of the batch has been
-handled, and each handler commits its effects together with the update id. A redelivered
-update is recognised by that id and changes nothing. Updates of one chat are handled in
-order; different chats side by side.
+(which is what confirms the previous one) only when the batch has been handled: its
+effects and update ids committed together (batch.py), its replies sent. A redelivered
+update is recognised by its id and changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.adapters.telegram.batch import process
+
 log = logging.getLogger(__name__)
 
-# Updates per batch. A batch is confirmed as a whole, and the answers in it are committed
-# one after the other, so the last one waits for the rest: 20 keeps that wait short
-# (p99 about 50 ms in bench/run.py) while batches still pay for the round trip.
+# Updates per batch: one getUpdates and one commit each. Replies wait for the commit, so
+# larger batches trade latency for throughput (measured in bench/run.py).
 BATCH = 20
-
-
-def chat_key(update: Update) -> int | str:
-    chat = update.effective_chat
-    if chat is not None:
-        return chat.id
-    user = update.effective_user
-    return f"user {user.id}" if user else f"update {update.update_id}"
 
 
 class UpdateLoop:
@@ -111,13 +102,4 @@ class UpdateLoop:
                 self.offset = updates[-1].update_id + 1
 
     async def handle(self, updates: list[Update]) -> None:
-        per_chat: dict[int | str, list[Update]] = defaultdict(list)
-        for update in updates:
-            per_chat[chat_key(update)].append(update)
-        await asyncio.gather(*(self._in_order(batch) for batch in per_chat.values()))
-
-    async def _in_order(self, batch: list[Update]) -> None:
-        for update in batch:
-            # process_update runs the handlers and, on failure, the error handler;
-            # it does not raise, so one bad update never blocks the others.
-            await self.app.process_update(update)
+        await process(self.app, updates)

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
-from bot.adapters.telegram.updates import chat_key
+from bot.adapters.telegram.batch import chat_key, process
 
 log = logging.getLogger(__name__)
 PATH = "/telegram"
@@ -36,7 +36,7 @@ class Receiver:
     async def handle(self, body: bytes) -> None:
         update = Update.de_json(json.loads(body), self.app.bot)
         async with self.locks[chat_key(update)]:
-            await self.app.process_update(update)
+            await process(self.app, [update])
 
 
 class UpdateHandler(tornado.web.RequestHandler):

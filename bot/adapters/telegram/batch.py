@@ -1,0 +1,149 @@
+"""Group commit: a batch of updates is handled in one SQLite transaction, and whatever
+the bot says about them goes out only after that transaction is committed.
+
+So an answer is never acknowledged before it is stored, yet twenty answers cost one
+commit, and different chats' statements interleave instead of queueing behind each
+other. If any update of the batch fails, nothing of the batch is kept or said: it is
+done again one update at a time, so only the failing update gets the apology.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.domain.replies import Reply
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[], Awaitable[object]]
+
+
+def chat_key(update: Update) -> int | str:
+    chat = update.effective_chat
+    if chat is not None:
+        return chat.id
+    user = update.effective_user
+    return f"user {user.id}" if user else f"update {update.update_id}"
+
+
+class Batch:
+    def __init__(self, several: bool) -> None:
+        self.several = several
+        self.failed = False
+        self.later: dict[int | str, list[Action]] = defaultdict(list)
+        self.shown: list[tuple[int, Reply, int]] = []  # questions sent, to remember
+
+
+_CURRENT: ContextVar[Batch | None] = ContextVar("telegram_batch", default=None)
+
+
+async def after_commit(chat: int | str, action: Action) -> None:
+    """Run `action` once the batch is committed (now, outside a batch)."""
+    batch = _CURRENT.get()
+    if batch is None:
+        await action()
+    else:
+        batch.later[chat].append(action)
+
+
+def shown() -> list[tuple[int, Reply, int]] | None:
+    """Where the batch collects the questions it sent (None outside a batch)."""
+    batch = _CURRENT.get()
+    return batch.shown if batch is not None else None
+
+
+def failed() -> bool:
+    """Called by the error handler: True when the batch will be redone update by update,
+    so there is nothing to report yet."""
+    batch = _CURRENT.get()
+    if batch is None:
+        return False
+    batch.failed = True
+    return batch.several
+
+
+async def process(app: Application, updates: list[Update]) -> None:
+    """Handle updates (one chat's in order, chats side by side), commit, then reply."""
+    if len(updates) > 1 and await _attempt(app, updates, several=True):
+        return
+    for update in updates:
+        await _attempt(app, [update], several=False)
+
+
+class _Failed(Exception):
+    pass
+
+
+async def _attempt(app: Application, updates: list[Update], *, several: bool) -> bool:
+    service = app.bot_data["service"]
+    batch = Batch(several)
+    token = _CURRENT.set(batch)
+    try:
+        async with service.repo.batch([u.update_id for u in updates], service.clock.now()):
+            await _handle(app, updates, batch)
+            if batch.failed:
+                raise _Failed
+    except _Failed:
+        if several:
+            return False
+        batch.later.clear()  # rolled back: the error handler has apologised already
+    except Exception:
+        # The store itself failed (disk full, a locked file): nothing was committed.
+        log.exception("could not store a batch of %d updates", len(updates))
+        if several:
+            return False
+        batch.later.clear()
+        await _apologise(app, chat_key(updates[0]))
+    finally:
+        _CURRENT.reset(token)
+    await _send(app, batch)
+    return True
+
+
+async def _handle(app: Application, updates: list[Update], batch: Batch) -> None:
+    per_chat: dict[int | str, list[Update]] = defaultdict(list)
+    for update in updates:
+        per_chat[chat_key(update)].append(update)
+
+    async def in_order(chat_updates: list[Update]) -> None:
+        for update in chat_updates:
+            if batch.failed:
+                return  # it will be redone anyway
+            # process_update runs the handlers and, on failure, the error handler.
+            await app.process_update(update)
+
+    await asyncio.gather(*(in_order(chat_updates) for chat_updates in per_chat.values()))
+
+
+async def _send(app: Application, batch: Batch) -> None:
+    async def in_order(chat: int | str, actions: list[Action]) -> None:
+        try:
+            for action in actions:
+                await action()
+        except Exception as exc:
+            log.error("could not reply in chat %s: %s", chat, exc, exc_info=exc)
+            await _apologise(app, chat)
+
+    await asyncio.gather(*(in_order(chat, actions) for chat, actions in batch.later.items()))
+    if batch.shown:
+        try:
+            await app.bot_data["service"].sent_many(batch.shown)
+        except Exception:  # the messages are out; only replies to them go unrecognised
+            log.exception("could not remember %d questions sent", len(batch.shown))
+
+
+async def _apologise(app: Application, chat: int | str) -> None:
+    if not isinstance(chat, int):
+        return
+    try:
+        text = await app.bot_data["service"].error_text(chat)
+        await app.bot.send_message(chat, text)
+    except Exception:  # the chat may be unreachable; the log already says why
+        log.warning("could not tell chat %s about the error", chat)
