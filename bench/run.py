@@ -207,6 +207,7 @@ async def scale() -> None:
                 fake.add_chat(chat_id, "group", "Groep")
             await many_chats(db, 1000, datetime.now(UTC) - timedelta(minutes=1))
             process, _ = await spawn(fake, ["-m", "bot", "run"], environment(fake, db))
+            ready = time.perf_counter()  # its first getUpdates; the schedule ticks 1 s later
 
             def rounds() -> int:
                 return fake.sent.checkins
@@ -220,10 +221,12 @@ async def scale() -> None:
             finally:
                 ticker.cancel()
             took = time.perf_counter() - first
+            lead = first - ready - 1
             await stop(process)
             throttled = sum(1 for _, e in fake.errors if e.get("error_code") == 429)
-    print(f"check-in to 1,000 chats due at once: {took:.1f} s (Telegram's ~30/s makes "
-          f"~33 s the floor), 429s received: {throttled}", flush=True)
+    print(f"check-in to 1,000 chats due at once: {took:.1f} s from the first to the last "
+          f"(Telegram's ~30/s makes ~33 s the floor; the first went out {lead:.2f} s after "
+          f"the tick), 429s received: {throttled}", flush=True)
 
 
 async def main(n: int) -> None:

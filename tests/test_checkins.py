@@ -195,3 +195,33 @@ async def test_a_worrying_check_in_can_start_a_pdca_round(bot, fake, group, cloc
     first = await group.bot_says(containing="ronde 1")
     assert "Fase 1/4" in first.text
     assert (await bot.repo.latest_run(group.id, "pdca")).state == "objective"
+
+
+async def test_update_ids_are_forgotten_after_a_week(bot, group, clock):
+    anna = group.member("Anna", lang="nl")
+    await anna.sends("/status")
+    await group.bot_says()
+    assert await bot.repo.count("processed_updates") == 1
+    clock.advance(days=6)
+    await bot.running.tick()
+    assert await bot.repo.count("processed_updates") == 1, "still inside Telegram's window"
+    clock.advance(days=2)
+    await bot.running.tick()
+    assert await bot.repo.count("processed_updates") == 0
+
+
+async def test_an_unreadable_schedule_does_not_hold_up_the_others(bot, fake, clock):
+    groups = [Group(fake, title=f"Groep {i}") for i in range(3)]
+    for group in groups:
+        anna = group.member("Anna", admin=True, lang="nl")
+        await anna.sends("/checkin wekelijks maandag 10:00")
+        await group.bot_says(containing="Check-ins gepland")
+    broken = groups[1]
+    async with bot.repo.transaction():
+        await bot.repo.db.execute("UPDATE schedules SET rule = '{\"every\": \"fortnight?\"}' "
+                                  "WHERE chat_id = ?", (broken.id,))
+    clock.advance(days=7)
+    assert await bot.running.tick() == 2
+    for group in (groups[0], groups[2]):
+        await group.bot_says(containing="Check-in")
+    assert not [m for m in broken.unread() if "Check-in" in m.text]

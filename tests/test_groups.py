@@ -105,3 +105,4 @@ async def test_a_token_telegram_refuses_gives_one_line(fake, tmp_path):
     assert process.returncode == 2
     assert err.decode().strip().splitlines() == [
         "samenwerkbot: Telegram does not accept TELEGRAM_BOT_TOKEN (check it with @BotFather)"]
+

@@ -5,7 +5,9 @@ closes the round, sums it up per organisation and proposes a next step.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +22,8 @@ from bot.store.repo import Checkin, Repo
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
+
+log = logging.getLogger(__name__)
 
 QUESTIONS = {"g": ("yes", "partly", "no"), "p": ("yes", "partly", "no"),
              "c": ("go", "adjust", "pause", "stop")}
@@ -318,19 +322,27 @@ class CheckinDesk:
 
     # -- the clock ticks ----------------------------------------------------------
 
-    async def due(self, repo: Repo, now: datetime) -> list[tuple[int, Outcome]]:
+    async def due(self, repo: Repo, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
         """Everything the schedule asks for at `now`: new rounds, unsent ones, reminders and
-        closings. Each chat's work is one transaction."""
-        work: list[tuple[int, Outcome]] = []
-        for schedule in await repo.due_schedules(now):
+        closings. Due rounds are opened in one transaction; then each chat's message is
+        made in its own and handed out at once, so sending starts while the rest is made."""
+        schedules = await repo.due_schedules(now)
+        if schedules:
             async with repo.transaction():
-                rule = Rule.from_json(schedule.rule)
-                # After downtime: one round now, then the next slot after now.
-                next_at = next_time(rule, schedule.timezone, now, anchor=_when(schedule.next_at))
-                await repo.set_schedule(schedule.chat_id, schedule.rule, schedule.timezone,
-                                        next_at, None)
-                if await repo.open_checkin_of(schedule.chat_id) is None:
-                    await self._open(repo, schedule.chat_id)
+                for schedule in schedules:
+                    try:
+                        rule = Rule.from_json(schedule.rule)
+                        # After downtime: one round now, then the next slot after now.
+                        next_at = next_time(rule, schedule.timezone, now,
+                                            anchor=_when(schedule.next_at))
+                    except Exception:  # one unreadable schedule must not stop the others
+                        log.exception("chat %s: schedule %r unreadable; skipped",
+                                      schedule.chat_id, schedule.rule)
+                        continue
+                    await repo.set_schedule(schedule.chat_id, schedule.rule,
+                                            schedule.timezone, next_at, None)
+                    if await repo.open_checkin_of(schedule.chat_id) is None:
+                        await self._open(repo, schedule.chat_id)
         for checkin in await repo.checkins_waiting(now):
             async with repo.transaction():
                 chat = await repo.chat(checkin.chat_id)
@@ -343,9 +355,8 @@ class CheckinDesk:
                 else:
                     await repo.mark_reminded(checkin.id, now)
                     outcome.replies += await self._reminder(repo, t, checkin)
-                if outcome.replies:
-                    work.append((checkin.chat_id, outcome))
-        return work
+            if outcome.replies:
+                yield checkin.chat_id, outcome
 
     async def _reminder(self, repo: Repo, t: Texts, checkin: Checkin) -> list[Reply]:
         done = await self._complete_members(repo, checkin.id)

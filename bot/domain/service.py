@@ -8,7 +8,7 @@ and a redelivered update changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class Service:
         self.bot_username = bot_username
         self.locales = locales
         self.retention = retention
+        self._pruned: datetime | None = None
         self.tips = TipLibrary(flows_dir / "tips.yaml")
         self.flows = load_all(flows_dir, known_tips=self.tips.ids())
         self.search = TipSearch(self.tips, {lang: self.texts(lang) for lang in LANGUAGES})
@@ -140,13 +141,22 @@ class Service:
                 if step.startswith("scan:"):
                     await self.repo.set_scan_message(int(step.split(":")[1]), message_id)
 
-    async def tick(self) -> list[tuple[int, Outcome]]:
-        """What the schedules ask for now: (chat id, what to show) for each chat."""
+    async def tick(self) -> AsyncIterator[tuple[int, Outcome]]:
+        """What the schedules ask for now: (chat id, what to show), one chat at a time as
+        soon as it is ready, so the adapter can send while the rest is prepared."""
         now = self.clock.now()
-        return await self.checkins.due(self.repo, now) + await self._expire(now)
+        async for item in self.checkins.due(self.repo, now):
+            yield item
+        for item in await self._expire(now):
+            yield item
 
     async def _expire(self, now) -> list[tuple[int, Outcome]]:
-        """Chats unused for RETENTION_DAYS are deleted, after a warning a month before."""
+        """Chats unused for RETENTION_DAYS are deleted, after a warning a month before.
+        Update ids are kept a week (Telegram redelivers for a day at most), pruned hourly."""
+        if self._pruned is None or now - self._pruned >= timedelta(hours=1):
+            async with self.repo.transaction():
+                await self.repo.forget_updates(before=now - timedelta(days=7))
+            self._pruned = now
         work = []
         for chat_id, last_active, warned in await self.repo.stale_chats(
                 now - self.retention + timedelta(days=30)):

@@ -296,6 +296,10 @@ class Repo:
         )
         return cur.rowcount == 1
 
+    async def forget_updates(self, before: datetime) -> None:
+        await self.db.execute("DELETE FROM processed_updates WHERE processed_at < ?",
+                              (_iso(before),))
+
     # -- chats -----------------------------------------------------------------
 
     async def chat(self, chat_id: int) -> Chat | None:

@@ -34,7 +34,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram import batch
-from bot.adapters.telegram.limiter import ResilientLimiter
+from bot.adapters.telegram.limiter import Pace, ResilientLimiter
 from bot.adapters.telegram.render import show
 from bot.config import Settings
 from bot.domain.commands import menu
@@ -54,13 +54,11 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
           tick_seconds: float | None = 30) -> Application:
     """The whole wiring in one place."""
     # Telegram allows about 30 messages a second overall and 20 a minute per group; the
-    # limiter queues messages to stay under that and retries after a 429.
+    # limiter keeps under both and waits out a 429. Off only against a local Bot API
+    # server (benchmarks): Telegram itself needs it.
     if rate_limiter is None:
-        # Off only against a local Bot API server (benchmarks): Telegram itself needs it.
-        # One message every 1/28 s rather than bursts of 30: Telegram counts any second,
-        # and a burst followed by the refill would go over it.
-        rate_limiter = ResilientLimiter(max_retries=3, overall_max_rate=1,
-                                        overall_time_period=1 / 28) if settings.rate_limit \
+        rate_limiter = ResilientLimiter(max_retries=3, overall_max_rate=0, pace=Pace()) \
+            if settings.rate_limit \
             else ResilientLimiter(max_retries=3, overall_max_rate=0, group_max_rate=0)
     app = (
         ApplicationBuilder()
@@ -196,14 +194,15 @@ async def run_schedules(app: Application) -> int:
     if lock.locked():
         return 0
     async with lock:
-        work = await service.tick()
-        results = await asyncio.gather(
-            *(send_all(app.bot, service, chat_id, outcome) for chat_id, outcome in work),
-            return_exceptions=True)
-        for (chat_id, _), result in zip(work, results, strict=True):
+        chats, sending = [], []
+        async for chat_id, outcome in service.tick():
+            chats.append(chat_id)
+            sending.append(asyncio.create_task(send_all(app.bot, service, chat_id, outcome)))
+        results = await asyncio.gather(*sending, return_exceptions=True)
+        for chat_id, result in zip(chats, results, strict=True):
             if isinstance(result, Exception):
                 log.warning("check-in for chat %s not delivered yet: %s", chat_id, result)
-        return len(work)
+        return len(chats)
 
 
 async def on_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
