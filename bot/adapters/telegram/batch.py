@@ -71,17 +71,29 @@ def failed() -> bool:
 
 async def process(app: Application, updates: list[Update]) -> None:
     """Handle updates (one chat's in order, chats side by side), commit, then reply."""
-    if len(updates) > 1 and await _attempt(app, updates, several=True):
-        return
-    for update in updates:
-        await _attempt(app, [update], several=False)
+    await reply(app, await handle(app, updates))
+
+
+async def handle(app: Application, updates: list[Update]) -> list[Batch]:
+    """Handle and commit; returns what is to be said, for `reply`."""
+    if len(updates) > 1:
+        batch = await _attempt(app, updates, several=True)
+        if batch is not None:
+            return [batch]
+    return [await _attempt(app, [update], several=False) for update in updates]
+
+
+async def reply(app: Application, batches: list[Batch]) -> None:
+    """Say what the committed batches have to say, and remember the questions asked."""
+    for batch in batches:
+        await _send(app, batch)
 
 
 class _Failed(Exception):
     pass
 
 
-async def _attempt(app: Application, updates: list[Update], *, several: bool) -> bool:
+async def _attempt(app: Application, updates: list[Update], *, several: bool) -> Batch | None:
     service = app.bot_data["service"]
     batch = Batch(several)
     token = _CURRENT.set(batch)
@@ -92,19 +104,19 @@ async def _attempt(app: Application, updates: list[Update], *, several: bool) ->
                 raise _Failed
     except _Failed:
         if several:
-            return False
+            return None
         batch.later.clear()  # rolled back: the error handler has apologised already
     except Exception:
         # The store itself failed (disk full, a locked file): nothing was committed.
         log.exception("could not store a batch of %d updates", len(updates))
         if several:
-            return False
+            return None
         batch.later.clear()
-        await _apologise(app, chat_key(updates[0]))
+        chat = chat_key(updates[0])
+        batch.later[chat].append(lambda: _apologise(app, chat))
     finally:
         _CURRENT.reset(token)
-    await _send(app, batch)
-    return True
+    return batch
 
 
 async def _handle(app: Application, updates: list[Update], batch: Batch) -> None:

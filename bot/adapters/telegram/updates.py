@@ -3,8 +3,10 @@
 PTB's own polling confirms an update to Telegram as soon as it has fetched it, so a
 crash loses whatever was fetched but not handled yet. This loop asks for the next batch
 (which is what confirms the previous one) only when the batch has been handled: its
-effects and update ids committed together (batch.py), its replies sent. A redelivered
-update is recognised by its id and changes nothing.
+effects and update ids committed together (batch.py). A redelivered update is
+recognised by its id and changes nothing. The batch's replies go out while the next
+batch is fetched; that batch is handled once they are out and their questions are
+remembered, so a reply to a question always finds it.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.adapters.telegram.batch import process
+from bot.adapters.telegram.batch import handle, reply
 
 log = logging.getLogger(__name__)
 
 # Updates per batch: one getUpdates and one commit each. Replies wait for the commit, so
 # larger batches trade latency for throughput (measured in bench/run.py).
-BATCH = 20
+BATCH = 10
 
 
 class UpdateLoop:
@@ -37,6 +39,7 @@ class UpdateLoop:
         self._task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
         self._polling = False  # waiting for Telegram, not handling a batch
+        self._replying: asyncio.Task | None = None  # the last batch's replies, going out
 
     @property
     def task(self) -> asyncio.Task | None:
@@ -66,6 +69,13 @@ class UpdateLoop:
                 pass  # not confirmed: the next start gets them again and skips them
 
     async def _run(self) -> None:
+        try:
+            await self._poll()
+        finally:
+            if self._replying is not None:
+                await self._replying
+
+    async def _poll(self) -> None:
         failures = 0
         while not self._stopping.is_set():
             try:
@@ -96,10 +106,12 @@ class UpdateLoop:
                 continue
             finally:
                 self._polling = False
+            if self._replying is not None:
+                await self._replying
+                self._replying = None
             if updates:
-                await self.handle(updates)
+                batches = await handle(self.app, updates)
                 # Asking from here on is what confirms this batch to Telegram.
                 self.offset = updates[-1].update_id + 1
-
-    async def handle(self, updates: list[Update]) -> None:
-        await process(self.app, updates)
+                self._replying = asyncio.create_task(reply(self.app, batches),
+                                                     name="replies")
