@@ -139,7 +139,7 @@ async def seed(db: Path, groups) -> None:
     await repo.close()
 
 
-async def measure(label: str, args: list[str], n: int, seeded: bool) -> dict:
+async def measure(label: str, args: list[str], n: int, seeded: bool, quiet: bool = False) -> dict:
     async with TimedFake() as fake:
         groups = world(fake)
         with tempfile.TemporaryDirectory() as folder:
@@ -155,7 +155,8 @@ async def measure(label: str, args: list[str], n: int, seeded: bool) -> dict:
                                             reply_to_message=question)
                 # (pending_updates copies the whole queue: read the last id directly)
                 pushed[fake._updates[-1]["update_id"]] = (chat["id"], message["message_id"])
-            ticker = asyncio.create_task(progress(label, lambda: len(fake.replied), n))
+            ticker = asyncio.create_task(progress(label, lambda: len(fake.replied), n)
+                                         if not quiet else asyncio.sleep(0))
             try:
                 await fake.wait_for(lambda: len(fake.replied) >= n, 280)
             finally:
@@ -167,6 +168,8 @@ async def measure(label: str, args: list[str], n: int, seeded: bool) -> dict:
     elapsed = max(fake.replied.values()) - min(fake.fetched.values())
     result = {"rate": n / elapsed, "p50": statistics.median(latencies),
               "p99": latencies[int(len(latencies) * 0.99) - 1], "rss": rss, "secs": elapsed}
+    if quiet:
+        return result
     print(f"{label:>6}: {result['rate']:8.1f} updates/s   p50 {result['p50']:6.1f} ms   "
           f"p99 {result['p99']:7.1f} ms   peak RSS {result['rss']:6.1f} MB   "
           f"({n} updates in {elapsed:.1f} s)", flush=True)
@@ -231,6 +234,10 @@ async def scale() -> None:
 
 async def main(n: int) -> None:
     print(f"Samenwerkbot benchmark: {n} answer updates over {GROUPS} groups", flush=True)
+    # A first short run of each, not counted: a fresh install compiles its .pyc files then.
+    for args, seeded in (([str(ROOT / "bench" / "floor_bot.py")], False),
+                         (["-m", "bot", "run"], True)):
+        await measure("warm-up", args, 200, seeded, quiet=True)
     floor = await measure("floor", [str(ROOT / "bench" / "floor_bot.py")], n, seeded=False)
     bot = await measure("bot", ["-m", "bot", "run"], n, seeded=True)
     await scale()
