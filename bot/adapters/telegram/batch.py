@@ -1,9 +1,9 @@
 """Group commit: a batch of updates is handled in one SQLite transaction, and whatever
 the bot says about them goes out only after that transaction is committed.
 
-So an answer is never acknowledged before it is stored, yet twenty answers cost one
-commit, and different chats' statements interleave instead of queueing behind each
-other. If any update of the batch fails, nothing of the batch is kept or said: it is
+So an answer is never acknowledged before it is stored, yet a batch of answers costs
+one commit, and different chats' statements interleave instead of queueing behind each
+other's commits. If any update of the batch fails, nothing of the batch is kept or said: it is
 done again one update at a time, so only the failing update gets the apology.
 """
 
