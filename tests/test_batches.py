@@ -84,3 +84,24 @@ async def test_nothing_is_said_before_its_batch_is_committed(bot, fake, settings
     for group, _, _ in groups:
         await question(group, "asked")
     assert committed and all(count == 1 for count in committed), committed
+
+
+async def test_a_slow_chat_holds_up_nobody_else(bot, fake):
+    (slow, anna, slow_prompt), (quick, bram, quick_prompt) = [
+        await at_a_typed_question(fake, title) for title in ("Traag", "Vlot")]
+    release = fake.hold(slow.id)  # its messages hang, like a throttled group's
+    try:
+        seen = len(fake.requests)
+        await anna.replies(slow_prompt, "Eerst")
+        await fake.wait_for(lambda: any(m == "sendmessage" and p.get("chat_id") == slow.id
+                                        for m, p in fake.requests[seen:]))
+        await anna.sends("/status")  # waits for the slow chat's replies: comes after them
+        await bram.replies(quick_prompt, "Intussen")
+        await question(quick, "asked")
+        assert not [m for m in slow.unread() if header(FLOW.step("asked")) in m.text]
+    finally:
+        release.set()
+    asked = await question(slow, "asked")
+    status = await slow.bot_says(containing="Waar we staan")
+    assert status.message_id > asked.message_id
+    assert await stored(bot, slow) == ["Eerst"]

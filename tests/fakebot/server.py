@@ -165,6 +165,7 @@ class FakeTelegram(World, ApiMethods):
         self._poll_generation = 0
         self._changed = asyncio.Event()
         self._faults: list[_Fault] = []
+        self._held: dict[int, asyncio.Event] = {}
         self._rate: tuple[int | None, int | None, float] | None = None
         self._send_log: list[tuple[int, float]] = []
         self._server: HTTPServer | None = None
@@ -285,6 +286,12 @@ class FakeTelegram(World, ApiMethods):
         )
         self._faults.append(_Fault(method.lower(), error, times))
 
+    def hold(self, chat_id: int) -> asyncio.Event:
+        """Keep calls about ``chat_id`` waiting (a slow connection to that chat) until the
+        returned event is set."""
+        self._held[chat_id] = asyncio.Event()
+        return self._held[chat_id]
+
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """Close the connection of the next ``times`` calls of ``method`` without answering."""
         self._faults.append(_Fault(method.lower(), None, times))
@@ -362,6 +369,9 @@ class FakeTelegram(World, ApiMethods):
                 return
             if fault is not None and fault.error is not None:
                 raise fault.error
+            held = self._held.get(params.get("chat_id"))
+            if held is not None:
+                await held.wait()
             if name == "getupdates":
                 result: Any = await self._get_updates(params, handler.gone)
             else:

@@ -153,7 +153,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, chat: Chat, outcome: Outco
     """Show the outcome once the update's batch is committed."""
     if not outcome.replies:
         return
-    bot, service, shown = context.bot, context.bot_data["service"], batch.shown()
+    bot, service, shown = context.bot, context.bot_data["service"], batch.shown(chat.id)
     await batch.after_commit(chat.id, lambda: send_all(bot, service, chat.id, outcome,
                                                        thread_id, shown))
 

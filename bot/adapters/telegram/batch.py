@@ -38,7 +38,8 @@ class Batch:
         self.several = several
         self.failed = False
         self.later: dict[int | str, list[Action]] = defaultdict(list)
-        self.shown: list[tuple[int, Reply, int]] = []  # questions sent, to remember
+        # Per chat: questions sent (chat id, reply, message id), to remember once sent.
+        self.shown: dict[int | str, list[tuple[int, Reply, int]]] = defaultdict(list)
 
 
 _CURRENT: ContextVar[Batch | None] = ContextVar("telegram_batch", default=None)
@@ -53,10 +54,10 @@ async def after_commit(chat: int | str, action: Action) -> None:
         batch.later[chat].append(action)
 
 
-def shown() -> list[tuple[int, Reply, int]] | None:
-    """Where the batch collects the questions it sent (None outside a batch)."""
+def shown(chat: int | str) -> list[tuple[int, Reply, int]] | None:
+    """Where the batch collects the questions it sends to `chat` (None outside a batch)."""
     batch = _CURRENT.get()
-    return batch.shown if batch is not None else None
+    return batch.shown[chat] if batch is not None else None
 
 
 def failed() -> bool:
@@ -84,9 +85,27 @@ async def handle(app: Application, updates: list[Update]) -> list[Batch]:
 
 
 async def reply(app: Application, batches: list[Batch]) -> None:
-    """Say what the committed batches have to say, and remember the questions asked."""
+    """Say what the committed batches have to say: chats side by side, each in order."""
     for batch in batches:
-        await _send(app, batch)
+        await asyncio.gather(*(deliver(app, chat, actions, batch.shown[chat])
+                               for chat, actions in batch.later.items()))
+
+
+async def deliver(app: Application, chat: int | str, actions: list[Action],
+                  shown: list[tuple[int, Reply, int]]) -> None:
+    """One chat's part of a committed batch: its replies in order, then the questions
+    among them remembered (so a reply to one of them finds it)."""
+    try:
+        for action in actions:
+            await action()
+    except Exception as exc:
+        log.error("could not reply in chat %s: %s", chat, exc, exc_info=exc)
+        await _apologise(app, chat)
+    if shown:
+        try:
+            await app.bot_data["service"].sent_many(shown)
+        except Exception:  # the messages are out; only replies to them go unrecognised
+            log.exception("could not remember %d questions sent", len(shown))
 
 
 class _Failed(Exception):
@@ -132,23 +151,6 @@ async def _handle(app: Application, updates: list[Update], batch: Batch) -> None
             await app.process_update(update)
 
     await asyncio.gather(*(in_order(chat_updates) for chat_updates in per_chat.values()))
-
-
-async def _send(app: Application, batch: Batch) -> None:
-    async def in_order(chat: int | str, actions: list[Action]) -> None:
-        try:
-            for action in actions:
-                await action()
-        except Exception as exc:
-            log.error("could not reply in chat %s: %s", chat, exc, exc_info=exc)
-            await _apologise(app, chat)
-
-    await asyncio.gather(*(in_order(chat, actions) for chat, actions in batch.later.items()))
-    if batch.shown:
-        try:
-            await app.bot_data["service"].sent_many(batch.shown)
-        except Exception:  # the messages are out; only replies to them go unrecognised
-            log.exception("could not remember %d questions sent", len(batch.shown))
 
 
 async def _apologise(app: Application, chat: int | str) -> None:

@@ -4,9 +4,12 @@ PTB's own polling confirms an update to Telegram as soon as it has fetched it, s
 crash loses whatever was fetched but not handled yet. This loop asks for the next batch
 (which is what confirms the previous one) only when the batch has been handled: its
 effects and update ids committed together (batch.py). A redelivered update is
-recognised by its id and changes nothing. The batch's replies go out while the next
-batch is fetched; that batch is handled once they are out and their questions are
-remembered, so a reply to a question always finds it.
+recognised by its id and changes nothing.
+
+Each chat has its own outbox: a batch's replies go out while the next batch is fetched
+and handled, and a slow or throttled chat (Telegram allows 20 messages a minute in a
+group) holds up only its own next updates, which wait until its replies are out and
+their questions remembered, so a reply to a question always finds it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.adapters.telegram.batch import handle, reply
+from bot.adapters.telegram.batch import Action, chat_key, deliver, handle
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ class UpdateLoop:
         self._task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
         self._polling = False  # waiting for Telegram, not handling a batch
-        self._replying: asyncio.Task | None = None  # the last batch's replies, going out
+        self._outbox: dict[int | str, asyncio.Task] = {}  # per chat: replies going out
 
     @property
     def task(self) -> asyncio.Task | None:
@@ -72,8 +75,7 @@ class UpdateLoop:
         try:
             await self._poll()
         finally:
-            if self._replying is not None:
-                await self._replying
+            await asyncio.gather(*self._outbox.values())
 
     async def _poll(self) -> None:
         failures = 0
@@ -106,12 +108,34 @@ class UpdateLoop:
                 continue
             finally:
                 self._polling = False
-            if self._replying is not None:
-                await self._replying
-                self._replying = None
             if updates:
-                batches = await handle(self.app, updates)
-                # Asking from here on is what confirms this batch to Telegram.
-                self.offset = updates[-1].update_id + 1
-                self._replying = asyncio.create_task(reply(self.app, batches),
-                                                     name="replies")
+                await self._handle(updates)
+
+    async def _handle(self, updates: list[Update]) -> None:
+        busy = {chat: task for chat in {chat_key(u) for u in updates}
+                if (task := self._outbox.get(chat)) is not None and not task.done()}
+        # Chats whose replies are out go first; the others after their replies.
+        ready = [u for u in updates if chat_key(u) not in busy]
+        if ready:
+            await self._commit(ready)
+        if busy:
+            await asyncio.wait(busy.values())
+            await self._commit([u for u in updates if chat_key(u) in busy])
+        # Asking from here on is what confirms this batch to Telegram.
+        self.offset = updates[-1].update_id + 1
+        self._outbox = {c: task for c, task in self._outbox.items() if not task.done()}
+
+    async def _commit(self, updates: list[Update]) -> None:
+        for batch in await handle(self.app, updates):
+            for chat, actions in batch.later.items():
+                self._send(chat, actions, batch.shown[chat])
+
+    def _send(self, chat: int | str, actions: list[Action], shown: list) -> None:
+        before = self._outbox.get(chat)
+
+        async def in_turn() -> None:
+            if before is not None:
+                await before
+            await deliver(self.app, chat, actions, shown)
+
+        self._outbox[chat] = asyncio.create_task(in_turn(), name=f"replies to {chat}")
