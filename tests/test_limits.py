@@ -13,12 +13,14 @@ async def test_the_pace_keeps_every_second_under_telegrams_limit():
     async def sleep(seconds: float) -> None:
         now[0] += seconds + 0.002  # asyncio wakes a little late, never early
 
-    pace = Pace(29, 1.0, clock=lambda: now[0], sleep=sleep)
+    pace = Pace(clock=lambda: now[0], sleep=sleep)
     sent = []
     for _ in range(300):
         await pace.wait()
         sent.append(now[0])
-    assert all(b - a >= 1.0 for a, b in zip(sent, sent[29:], strict=False)), \
-        "never 30 within one second"
-    assert min(b - a for a, b in pairwise(sent)) >= 1 / 30, "no bursts"
-    assert sent[-1] < 300 / 29 + 0.3, "but no slower than the limit asks (28/s: 10.7 s)"
+    # Two below Telegram's 30: arrivals may jitter by 60 ms before a second holds 31.
+    assert pace.count == 28
+    assert all(b - a >= 1.0 for a, b in zip(sent, sent[28:], strict=False)), \
+        "never 29 within one second"
+    assert min(b - a for a, b in pairwise(sent)) >= 1 / 29, "no bursts"
+    assert sent[-1] < 300 / 28 + 0.3, "but no slower than that asks (27/s: 11.1 s)"
