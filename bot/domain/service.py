@@ -1,8 +1,9 @@
 """The bot's front door: every adapter (Telegram, console, tests) calls these methods.
 
-Each call is one transaction: the effects of an update, and its update id, are
-committed before the adapter shows anything, so an acknowledged answer is never lost
-and a redelivered update changes nothing.
+Each call is one transaction (or part of the adapter's batch, which commits as a
+whole): the effects of an update, and its update id, are committed before the adapter
+shows anything, so an acknowledged answer is never lost and a redelivered update
+changes nothing.
 """
 
 from __future__ import annotations
