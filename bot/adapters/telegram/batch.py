@@ -70,11 +70,6 @@ def failed() -> bool:
     return batch.several
 
 
-async def process(app: Application, updates: list[Update]) -> None:
-    """Handle updates (one chat's in order, chats side by side), commit, then reply."""
-    await reply(app, await handle(app, updates))
-
-
 async def handle(app: Application, updates: list[Update]) -> list[Batch]:
     """Handle and commit; returns what is to be said, for `reply`."""
     if len(updates) > 1:

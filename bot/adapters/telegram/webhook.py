@@ -1,6 +1,8 @@
-"""Webhook mode: Telegram posts each update to us; we answer 200 only after its effects
-are committed, so Telegram redelivers whatever a crash interrupted. Requests without the
-right secret token get 403. /healthz is for the host's health checks."""
+"""Webhook mode: Telegram posts each update to us; we answer 200 as soon as its effects
+are committed (not later: replies may wait for Telegram's rate limits, and Telegram
+keeps only so many requests open), so Telegram redelivers whatever a crash interrupted.
+Requests without the right secret token get 403. /healthz is for the host's health
+checks."""
 
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ import hmac
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 
 import tornado.web
 from telegram import Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
-from bot.adapters.telegram.batch import chat_key, process
+from bot.adapters.telegram.batch import chat_key, handle, reply
 
 log = logging.getLogger(__name__)
 PATH = "/telegram"
@@ -33,10 +36,25 @@ class Receiver:
     def allowed(self, token: str | None) -> bool:
         return token is not None and hmac.compare_digest(token.encode(), self.secret)
 
-    async def handle(self, body: bytes) -> None:
+    async def handle(self, body: bytes) -> Callable[[], Awaitable[None]]:
+        """Commit the update; returns what sends its replies, to call after answering.
+        The chat stays locked until they are out, so its next update finds its questions."""
         update = Update.de_json(json.loads(body), self.app.bot)
-        async with self.locks[chat_key(update)]:
-            await process(self.app, [update])
+        lock = self.locks[chat_key(update)]
+        await lock.acquire()
+        try:
+            batches = await handle(self.app, [update])
+        except BaseException:
+            lock.release()
+            raise
+
+        async def replies() -> None:
+            try:
+                await reply(self.app, batches)
+            finally:
+                lock.release()
+
+        return replies
 
 
 class UpdateHandler(tornado.web.RequestHandler):
@@ -50,11 +68,14 @@ class UpdateHandler(tornado.web.RequestHandler):
                         self.request.remote_ip)
             raise tornado.web.HTTPError(403)
         try:
-            await self.receiver.handle(self.request.body)
+            replies = await self.receiver.handle(self.request.body)
         except (ValueError, TypeError, KeyError):
             raise tornado.web.HTTPError(400) from None
-        self.set_status(200)
-        self.finish("ok")
+        try:
+            self.set_status(200)
+            self.finish("ok")
+        finally:
+            await replies()
 
     def log_exception(self, typ, value, tb) -> None:
         if not isinstance(value, tornado.web.HTTPError):
