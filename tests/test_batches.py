@@ -105,3 +105,18 @@ async def test_a_slow_chat_holds_up_nobody_else(bot, fake):
     status = await slow.bot_says(containing="Waar we staan")
     assert status.message_id > asked.message_id
     assert await stored(bot, slow) == ["Eerst"]
+
+
+async def test_a_button_is_answered_at_once_while_its_chat_waits(bot, fake):
+    group, anna, reply_prompt = await at_a_typed_question(fake, "Traag")
+    pick = await group.bot_says(containing="bij welke organisatie")
+    release = fake.hold(group.id)  # answerCallbackQuery names no chat: it is not held
+    try:
+        await anna.replies(reply_prompt, "Samen")  # its next question hangs
+        pressed = await anna.presses(pick, "Club A")
+        assert await group.callback_answer(pressed) is not None
+        assert not [m for m in group.unread() if header(FLOW.step("asked")) in m.text]
+    finally:
+        release.set()
+    await question(group, "asked")
+    await group.bot_says(containing="Club A")

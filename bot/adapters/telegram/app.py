@@ -253,7 +253,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except BadRequest as exc:  # answered before this update was redelivered, or late
             log.info("callback query not answered: %s", exc.message)
 
-    await batch.after_commit(message.chat.id, answer)
+    await batch.after_commit(message.chat.id, answer, in_turn=False)
     await deliver(context, message.chat, outcome, _thread(message))
 
 

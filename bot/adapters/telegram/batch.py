@@ -38,6 +38,7 @@ class Batch:
         self.several = several
         self.failed = False
         self.later: dict[int | str, list[Action]] = defaultdict(list)
+        self.at_once: list[Action] = []  # acknowledgements that queue behind no message
         # Per chat: questions sent (chat id, reply, message id), to remember once sent.
         self.shown: dict[int | str, list[tuple[int, Reply, int]]] = defaultdict(list)
 
@@ -45,13 +46,23 @@ class Batch:
 _CURRENT: ContextVar[Batch | None] = ContextVar("telegram_batch", default=None)
 
 
-async def after_commit(chat: int | str, action: Action) -> None:
-    """Run `action` once the batch is committed (now, outside a batch)."""
+async def after_commit(chat: int | str, action: Action, *, in_turn: bool = True) -> None:
+    """Run `action` once the batch is committed (now, outside a batch): after the chat's
+    earlier messages, or, not `in_turn` (a button's answer), as soon as it is committed."""
     batch = _CURRENT.get()
     if batch is None:
         await action()
-    else:
+    elif in_turn:
         batch.later[chat].append(action)
+    else:
+        batch.at_once.append(action)
+
+
+def waits_for_questions(update: Update) -> bool:
+    """A reply to one of the bot's messages may answer a question whose message id is
+    not remembered yet: it is handled after the chat's replies are out."""
+    message = update.effective_message
+    return message is not None and message.reply_to_message is not None
 
 
 def shown(chat: int | str) -> list[tuple[int, Reply, int]] | None:
@@ -82,8 +93,18 @@ async def handle(app: Application, updates: list[Update]) -> list[Batch]:
 async def reply(app: Application, batches: list[Batch]) -> None:
     """Say what the committed batches have to say: chats side by side, each in order."""
     for batch in batches:
+        await acknowledge(batch)
         await asyncio.gather(*(deliver(app, chat, actions, batch.shown[chat])
                                for chat, actions in batch.later.items()))
+
+
+async def acknowledge(batch: Batch) -> None:
+    """The batch's button answers: they count toward no limit and stop the spinners."""
+    results = await asyncio.gather(*(action() for action in batch.at_once),
+                                   return_exceptions=True)
+    for result in results:
+        if isinstance(result, Exception):
+            log.warning("could not answer a button press: %s", result)
 
 
 async def deliver(app: Application, chat: int | str, actions: list[Action],

@@ -6,10 +6,11 @@ crash loses whatever was fetched but not handled yet. This loop asks for the nex
 effects and update ids committed together (batch.py). A redelivered update is
 recognised by its id and changes nothing.
 
-Each chat has its own outbox: a batch's replies go out while the next batch is fetched
-and handled, and a slow or throttled chat (Telegram allows 20 messages a minute in a
-group) holds up only its own next updates, which wait until its replies are out and
-their questions remembered, so a reply to a question always finds it.
+Each chat has its own outbox: a batch's replies go out, in order, while the next batch is
+fetched and handled, so a slow or throttled chat (Telegram allows 20 messages a minute
+in a group) holds up nobody else. Only a reply to one of the bot's messages waits until
+its chat's replies are out and their questions remembered, so that it finds its
+question; a button press is handled and answered at once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.adapters.telegram.batch import Action, chat_key, deliver, handle
+from bot.adapters.telegram.batch import (
+    Action,
+    acknowledge,
+    chat_key,
+    deliver,
+    handle,
+    waits_for_questions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,7 @@ class UpdateLoop:
         self._stopping = asyncio.Event()
         self._polling = False  # waiting for Telegram, not handling a batch
         self._outbox: dict[int | str, asyncio.Task] = {}  # per chat: replies going out
+        self._acks: set[asyncio.Task] = set()  # button answers going out
 
     @property
     def task(self) -> asyncio.Task | None:
@@ -75,7 +84,7 @@ class UpdateLoop:
         try:
             await self._poll()
         finally:
-            await asyncio.gather(*self._outbox.values())
+            await asyncio.gather(*self._outbox.values(), *self._acks)
 
     async def _poll(self) -> None:
         failures = 0
@@ -112,9 +121,10 @@ class UpdateLoop:
                 await self._handle(updates)
 
     async def _handle(self, updates: list[Update]) -> None:
-        busy = {chat: task for chat in {chat_key(u) for u in updates}
+        busy = {chat: task for chat in {chat_key(u) for u in updates if waits_for_questions(u)}
                 if (task := self._outbox.get(chat)) is not None and not task.done()}
-        # Chats whose replies are out go first; the others after their replies.
+        # A chat with a reply waiting for its questions goes after its outbox (all of its
+        # updates, to keep their order); the other chats first.
         ready = [u for u in updates if chat_key(u) not in busy]
         if ready:
             await self._commit(ready)
@@ -127,6 +137,9 @@ class UpdateLoop:
 
     async def _commit(self, updates: list[Update]) -> None:
         for batch in await handle(self.app, updates):
+            if batch.at_once:
+                self._acks.add(task := asyncio.create_task(acknowledge(batch)))
+                task.add_done_callback(self._acks.discard)
             for chat, actions in batch.later.items():
                 self._send(chat, actions, batch.shown[chat])
 
