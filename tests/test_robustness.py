@@ -113,3 +113,17 @@ async def test_a_late_reply_to_a_closed_question_is_kept(bot, fake, group):
     stored = [(a.user_name, a.value) for a in await bot.repo.answers(run.id)
               if a.step == "with_whom"]
     assert stored == [("Anna", "Omdat we buren zijn"), ("Bram", "Omdat het kan")]
+
+
+async def test_a_message_deleted_meanwhile_is_left_alone_without_an_apology(bot, fake, group):
+    anna = group.member("Anna", lang="nl")
+    await start_process(group, anna)
+    msg = await question(group, "why")
+    # An admin deleted the question just as Anna pressed: Telegram refuses the edit.
+    fake.fail_next("editMessageText", 400, "Bad Request: message to edit not found")
+    pressed = await anna.presses(msg, msg.buttons[0][0])
+    await group.callback_answer(pressed)
+    await anna.sends("/status")
+    await group.bot_says(containing="Waar we staan")
+    assert not [m for m in group.unread() if "Sorry" in m.text]
+    assert [name for name, _ in fake.errors] == ["editmessagetext"]

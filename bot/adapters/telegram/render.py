@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import (
     Bot,
     ForceReply,
@@ -14,6 +16,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.domain.replies import Reply
+
+log = logging.getLogger(__name__)
+
+# Edits that cannot happen: the message was deleted, or is too old (48 hours in groups
+# for anything but the bot's own recent messages). Nothing to update, nothing to apologise.
+GONE = ("message to edit not found", "message can't be edited")
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | ForceReply | None:
@@ -36,7 +44,10 @@ async def show(bot: Bot, chat_id: int, reply: Reply, thread_id: int | None) -> M
                 reply.text, chat_id=chat_id, message_id=reply.edit, parse_mode=ParseMode.HTML,
                 reply_markup=keyboard if isinstance(keyboard, InlineKeyboardMarkup) else None)
         except BadRequest as exc:
-            if "not modified" not in exc.message:
+            if any(reason in exc.message.lower() for reason in GONE):  # PTB capitalises
+                log.info("message %s in chat %s not updated: %s", reply.edit, chat_id,
+                         exc.message)
+            elif "not modified" not in exc.message:
                 raise
         return None
     reply_to = (ReplyParameters(reply.reply_to, allow_sending_without_reply=True)
