@@ -157,6 +157,20 @@ async def test_a_blocked_send_marks_the_chat_inactive(bot, fake, group, clock):
     assert checkin is not None and checkin.message_id is None  # kept, not lost
 
 
+async def test_a_chat_that_no_longer_exists_is_marked_inactive(bot, fake, group, clock):
+    anna = group.member("Anna", admin=True, lang="nl")
+    await anna.sends("/checkin wekelijks maandag 10:00")
+    await group.bot_says(containing="Check-ins gepland")
+    del fake.chats[group.id]  # deleted: Telegram answers 400 "chat not found"
+    clock.advance(days=8)
+    await bot.running.tick()
+    assert not (await bot.repo.chat(group.id)).active
+    seen = len(fake.requests)
+    clock.advance(minutes=1)
+    assert await bot.running.tick() == 0, "not tried again every tick"
+    assert not [m for m, _ in fake.requests[seen:] if m == "sendmessage"]
+
+
 async def test_two_hundred_chats_due_at_once(bot, fake, clock):
     # PTB's limiter would wait retry_after (at least a second) on the wall clock; without
     # its retries a 429 leaves the round unsent, and the next tick sends it.

@@ -171,8 +171,11 @@ async def send_all(bot, service: Service, chat_id: int, outcome: Outcome,
                 await service.migrate(chat_id, moved.new_chat_id)
                 chat_id, thread_id = moved.new_chat_id, None
                 sent = await show(bot, chat_id, reply, thread_id)
-        except Forbidden:
-            log.info("chat %s no longer reachable; marked inactive", chat_id)
+        except (Forbidden, BadRequest) as exc:
+            # 403: removed or blocked; 400 "chat not found": the chat no longer exists.
+            if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
+                raise
+            log.info("chat %s no longer reachable (%s); marked inactive", chat_id, exc.message)
             await service.set_active(chat_id, False)
             return
         if sent is None:
