@@ -57,7 +57,7 @@ async def test_answers_stay_in_their_forum_topic(bot, fake):
     assert with_whom.thread_id == topic
 
 
-async def test_an_edited_message_changes_nothing(bot, fake, group):
+async def test_an_edited_command_changes_nothing_an_edited_answer_follows(bot, fake, group):
     anna = group.member("Anna", lang="nl")
     await anna.presses(await started(group, anna), "⏭ Overslaan")
     await question(group, "with_whom")
@@ -72,7 +72,8 @@ async def test_an_edited_message_changes_nothing(bot, fake, group):
     await group.bot_says(containing="organisatie")
     run = await bot.repo.latest_run(group.id, "process")
     values = [a.value for a in await bot.repo.answers(run.id) if a.step == "with_whom"]
-    assert values == ["Eerste versie"]
+    assert values == ["Tweede versie"]  # fixed a typo: the answer follows the edit
+    assert [m for m in group.messages() if "Bijgewerkt, Anna" in m.get("text", "")]
     assert not [m for m in group.messages() if "Waar we staan" in m.get("text", "")]
 
 

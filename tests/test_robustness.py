@@ -127,3 +127,27 @@ async def test_a_message_deleted_meanwhile_is_left_alone_without_an_apology(bot,
     await group.bot_says(containing="Waar we staan")
     assert not [m for m in group.unread() if "Sorry" in m.text]
     assert [name for name, _ in fake.errors] == ["editmessagetext"]
+
+
+async def test_an_edited_answer_follows_the_edit(bot, fake, group):
+    anna = group.member("Anna", lang="nl")
+    bram = group.member("Bram", lang="nl")
+    await start_process(group, anna)
+    await answer(group, anna, "why", ["renew"])
+    await question(group, "with_whom")
+    sent = await anna.replies(await prompt(group), "Omdat we buren zijn")
+    await question(group, "asked")
+    await anna.edits(sent, "Omdat we <buren> zijn & blijven")
+    done = await group.bot_says(containing="Bijgewerkt, Anna")
+    assert done.reply_to_message_id == sent["message_id"]
+    run = await bot.repo.latest_run(group.id, "process")
+    stored = [a.value for a in await bot.repo.answers(run.id, "with_whom")]
+    assert stored == ["Omdat we <buren> zijn & blijven"]
+    assert (await bot.repo.latest_run(group.id, "process")).state == "asked", "nobody moved"
+    await anna.edits(sent, "Omdat we <buren> zijn & blijven")  # the same text: nothing to say
+    chatter = await bram.sends("Wie neemt er koffie mee?")
+    await bram.edits(chatter, "Wie neemt er thee mee?")  # ordinary chatter: never looked at
+    await anna.sends("/status")
+    await group.bot_says(containing="Waar we staan")
+    assert not [m for m in group.unread() if "Bijgewerkt" in m.text]
+    assert await bot.repo.count("answers", group.id) == 3

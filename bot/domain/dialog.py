@@ -172,6 +172,39 @@ class Dialog:
             "/status shows where you are now.",
             name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short")))
 
+    async def edit(self, ctx: Ctx, text: str) -> Outcome:
+        """A member edited the message that carried their answer: the answer follows."""
+        found = await ctx.repo.answer_to(ctx.chat.id, ctx.message_id)
+        if found is None:
+            return Outcome()  # not an answer of theirs: nothing to follow
+        answer, flow_id = found
+        flow = self.flows.get(flow_id)
+        if answer.user_id != ctx.actor.user_id or answer.skipped or flow is None \
+                or answer.step not in {s.id for s in flow.steps}:
+            return Outcome()
+        step = flow.step(answer.step)
+        reply_to = ctx.message_id
+        if step.kind == "date":
+            parsed = parse_date(text)
+            if parsed is None:
+                return Outcome().say(ctx.t._(
+                    "I could not read your edited message as a date, so your earlier answer "
+                    "stays. Try for example 15-03-2027."), reply_to=reply_to)
+            value: object = parsed.isoformat()
+        elif step.kind == "text":
+            value = text
+        else:  # the organisations were made when the list was answered
+            return Outcome().say(ctx.t._(
+                "Editing this message does not change the organisations. Admins can change "
+                "them with /org."), reply_to=reply_to)
+        if value == answer.value:
+            return Outcome()
+        await ctx.repo.set_answer_value(answer.id, value)
+        return Outcome().say(ctx.t._(
+            "✏️ Updated, {name}: your answer to “{question}” now reads as you edited it.",
+            name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short")),
+            reply_to=reply_to)
+
     async def active_run(self, ctx: Ctx) -> Run | None:
         """The run waiting for an answer in this chat, if any."""
         for flow_id in self.flows:

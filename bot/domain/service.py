@@ -110,6 +110,12 @@ class Service:
         return await self._handle(update_id, ref, actor, message_id,
                                   lambda ctx: self._text(ctx, text, reply_to))
 
+    async def edited(self, ref: ChatRef, actor: Actor, text: str, *, message_id: int,
+                     update_id: int | None = None) -> Outcome:
+        """A member edited a message: if it carried their answer, the answer follows."""
+        return await self._handle(update_id, ref, actor, message_id,
+                                  lambda ctx: self.dialog.edit(ctx, text))
+
     async def other(self, ref: ChatRef, actor: Actor, *, reply_to: int | None,
                     update_id: int | None = None) -> Outcome:
         """A sticker, photo, voice note… where we may have expected text."""

@@ -541,6 +541,19 @@ class Repo:
         )
         return cur.lastrowid
 
+    async def answer_to(self, chat_id: int, message_id: int) -> tuple[Answer, str] | None:
+        """The answer given with this message, and its run's flow."""
+        row = await self._one(
+            "SELECT a.*, r.flow FROM answers a JOIN flow_runs r ON r.id = a.run_id "
+            "WHERE a.chat_id = ? AND a.message_id = ? ORDER BY a.id DESC LIMIT 1",
+            (chat_id, message_id))
+        return (self._answer(row), row["flow"]) if row else None
+
+    async def set_answer_value(self, answer_id: int, value: object) -> None:
+        await self.db.execute("UPDATE answers SET value = ? WHERE id = ?",
+                              (self.cipher.seal(json.dumps(value, ensure_ascii=False)),
+                               answer_id))
+
     async def answers(self, run_id: int, step: str | None = None) -> list[Answer]:
         """All answers of a run (or one step), oldest first: the history is kept."""
         sql = "SELECT * FROM answers WHERE run_id = ?"
@@ -549,11 +562,12 @@ class Repo:
             sql += " AND step = ?"
             args += (step,)
         rows = await self._all(sql + " ORDER BY id", args)
-        return [Answer(r["id"], r["step"], r["user_id"], r["user_name"], r["organisation_id"],
-                       json.loads(self.cipher.open(r["value"])), bool(r["skipped"]),
-                       r["created_at"],
-                       r["message_id"])
-                for r in rows]
+        return [self._answer(r) for r in rows]
+
+    def _answer(self, r: aiosqlite.Row) -> Answer:
+        return Answer(r["id"], r["step"], r["user_id"], r["user_name"], r["organisation_id"],
+                      json.loads(self.cipher.open(r["value"])), bool(r["skipped"]),
+                      r["created_at"], r["message_id"])
 
     # -- prompts (questions the bot sent, so a reply finds its question) --------
 

@@ -139,4 +139,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE chats ADD COLUMN last_active_at TEXT;
     ALTER TABLE chats ADD COLUMN retention_warned_at TEXT;
     """,
+    # 6: a chat's answers by message: an edited answer is found, a forgotten chat deleted,
+    # without reading every answer.
+    """
+    CREATE INDEX answers_chat_message ON answers (chat_id, message_id);
+    """,
 ]

@@ -89,6 +89,8 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
     app.add_handler(MessageHandler(
         filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text))
     app.add_handler(MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND, on_edit))
+    app.add_handler(MessageHandler(
         (filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.VIDEO | filters.AUDIO
          | filters.Document.ALL | filters.ANIMATION | filters.VIDEO_NOTE | filters.LOCATION)
         & ~filters.UpdateType.EDITED, on_other))
@@ -286,6 +288,22 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     outcome = await service.text(chat_ref(message.chat), actor(message, update), message.text,
                                  reply_to=reply_to.message_id if mine else None,
                                  update_id=update.update_id, message_id=message.message_id)
+    await deliver(context, message.chat, outcome, _thread(message))
+
+
+async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message: when it carried an answer, the stored answer follows the edit."""
+    message = update.edited_message
+    if message is None or message.text is None or _ignored(message):
+        return
+    reply_to = message.reply_to_message
+    mine = reply_to is not None and reply_to.from_user is not None and \
+        reply_to.from_user.id == context.bot.id
+    if message.chat.type != ChatType.PRIVATE and not mine:
+        return  # ordinary chatter in the group: never looked at
+    service: Service = context.bot_data["service"]
+    outcome = await service.edited(chat_ref(message.chat), actor(message, update), message.text,
+                                   message_id=message.message_id, update_id=update.update_id)
     await deliver(context, message.chat, outcome, _thread(message))
 
 
