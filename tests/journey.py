@@ -64,6 +64,15 @@ async def answer(group: Group, member: Member, step_id: str, value: object = Non
     return msg
 
 
+async def to_with_whom(group: Group, member: Member) -> BotMessage:
+    """Start the process and answer the first two questions: the group waits for a typed
+    answer to "with_whom"; returns its reply prompt."""
+    await member.sends("/proces")
+    await answer(group, member, "organisations", "Club A\nClub B")
+    await answer(group, member, "why", ["renew"])
+    return await prompt(group, after=await question(group, "with_whom"))
+
+
 async def join_organisations(group: Group, admin: Member, members: list[tuple[Member, str]]):
     """The admin adds the organisations; each member presses theirs."""
     for org in dict.fromkeys(org for _, org in members):

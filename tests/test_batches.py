@@ -7,7 +7,7 @@ import sqlite3
 from contextlib import closing
 
 from fakebot.conversation import Group
-from journey import FLOW, answer, header, prompt, question
+from journey import FLOW, header, question, to_with_whom
 
 from bot.domain.dialog import Dialog
 
@@ -16,11 +16,7 @@ async def at_a_typed_question(fake, title: str):
     """A group whose process waits for a typed answer to "with_whom"."""
     group = Group(fake, title=title)
     anna = group.member("Anna", lang="nl")
-    await anna.sends("/proces")
-    await answer(group, anna, "organisations", "Club A\nClub B")
-    await answer(group, anna, "why", ["renew"])
-    msg = await question(group, "with_whom")
-    return group, anna, await prompt(group, after=msg)
+    return group, anna, await to_with_whom(group, anna)
 
 
 async def stored(bot, group) -> list[str]:

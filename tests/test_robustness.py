@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journey import answer, prompt, question
+from journey import answer, prompt, question, to_with_whom
 
 from bot.domain.replies import split, tg_len
 
@@ -100,10 +100,7 @@ async def test_a_late_reply_to_a_closed_question_is_kept(bot, fake, group):
     """Two members type at once: the first moves the group on, the second is not lost."""
     anna = group.member("Anna", lang="nl")
     bram = group.member("Bram", lang="nl")
-    await start_process(group, anna)
-    await answer(group, anna, "why", ["renew"])
-    await question(group, "with_whom")
-    reply_prompt = await prompt(group)
+    reply_prompt = await to_with_whom(group, anna)
     await anna.replies(reply_prompt, "Omdat we buren zijn")
     await bram.replies(reply_prompt, "Omdat het kan")
     late = await group.bot_says(containing="Opgeslagen, Bram")
@@ -132,10 +129,7 @@ async def test_a_message_deleted_meanwhile_is_left_alone_without_an_apology(bot,
 async def test_an_edited_answer_follows_the_edit(bot, fake, group):
     anna = group.member("Anna", lang="nl")
     bram = group.member("Bram", lang="nl")
-    await start_process(group, anna)
-    await answer(group, anna, "why", ["renew"])
-    await question(group, "with_whom")
-    sent = await anna.replies(await prompt(group), "Omdat we buren zijn")
+    sent = await anna.replies(await to_with_whom(group, anna), "Omdat we buren zijn")
     await question(group, "asked")
     await anna.edits(sent, "Omdat we <buren> zijn & blijven")
     done = await group.bot_says(containing="Bijgewerkt, Anna")

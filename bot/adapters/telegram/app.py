@@ -275,32 +275,35 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer(results, cache_time=300, is_personal=False)
 
 
+def _for_us(message: Message | None, bot_id: int) -> tuple[bool, int | None]:
+    """Whether a plain message is ours to read, and which of our messages it replies to.
+    In a group only replies to the bot count: ordinary chatter is never looked at."""
+    if message is None or _ignored(message):
+        return False, None
+    reply_to = message.reply_to_message
+    mine = reply_to is not None and reply_to.from_user is not None and \
+        reply_to.from_user.id == bot_id
+    return mine or message.chat.type == ChatType.PRIVATE, reply_to.message_id if mine else None
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    if message is None or _ignored(message):
+    ours, reply_to = _for_us(message, context.bot.id)
+    if not ours:
         return
-    reply_to = message.reply_to_message
     service: Service = context.bot_data["service"]
-    mine = reply_to is not None and reply_to.from_user is not None and \
-        reply_to.from_user.id == context.bot.id
-    if message.chat.type != ChatType.PRIVATE and not mine:
-        return  # ordinary chatter in the group: never stored
     outcome = await service.text(chat_ref(message.chat), actor(message, update), message.text,
-                                 reply_to=reply_to.message_id if mine else None,
-                                 update_id=update.update_id, message_id=message.message_id)
+                                 reply_to=reply_to, update_id=update.update_id,
+                                 message_id=message.message_id)
     await deliver(context, message.chat, outcome, _thread(message))
 
 
 async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edited message: when it carried an answer, the stored answer follows the edit."""
     message = update.edited_message
-    if message is None or message.text is None or _ignored(message):
+    ours, _ = _for_us(message, context.bot.id)
+    if not ours or message.text is None:
         return
-    reply_to = message.reply_to_message
-    mine = reply_to is not None and reply_to.from_user is not None and \
-        reply_to.from_user.id == context.bot.id
-    if message.chat.type != ChatType.PRIVATE and not mine:
-        return  # ordinary chatter in the group: never looked at
     service: Service = context.bot_data["service"]
     outcome = await service.edited(chat_ref(message.chat), actor(message, update), message.text,
                                    message_id=message.message_id, update_id=update.update_id)
@@ -309,17 +312,12 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    if message is None or _ignored(message):
-        return
-    reply_to = message.reply_to_message
-    mine = reply_to is not None and reply_to.from_user is not None and \
-        reply_to.from_user.id == context.bot.id
-    if message.chat.type != ChatType.PRIVATE and not mine:
+    ours, reply_to = _for_us(message, context.bot.id)
+    if not ours:
         return
     service: Service = context.bot_data["service"]
     outcome = await service.other(chat_ref(message.chat), actor(message, update),
-                                  reply_to=reply_to.message_id if mine else None,
-                                  update_id=update.update_id)
+                                  reply_to=reply_to, update_id=update.update_id)
     await deliver(context, message.chat, outcome, _thread(message))
 
 
