@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from fakebot.conversation import BotMessage, Group, Member
 
 from bot.domain.flows import Flow, Step, load_all
+from bot.i18n import texts
 
 FLOW: Flow = load_all()["process"]
 TITLES = {"verkennen": "Verkennen", "delen": "Delen", "overeenkomen": "Overeenkomen",
@@ -12,26 +16,40 @@ TITLES = {"verkennen": "Verkennen", "delen": "Delen", "overeenkomen": "Overeenko
 
 
 def header(step: Step) -> str:
+    """The start of a question's header (its number depends on the answers so far)."""
     phase = FLOW.phase(step.phase)
-    return (f"Fase {FLOW.phase_number(phase.id)}/4 · {TITLES[phase.id]} — "
-            f"vraag {phase.steps.index(step) + 1} van {len(phase.steps)}")
+    return f"Fase {FLOW.phase_number(phase.id)}/4 · {TITLES[phase.id]} — vraag"
 
 
-def is_prompt(message: dict) -> bool:
-    # Telegram does not echo a ForceReply markup in the Message; the text tells.
-    return message.get("text", "").startswith("✍️")
+def wording(step: Step) -> str:
+    """The question as a member reads it (the catalog text without its tags)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", texts("nl").key(step.key)))
+
+
+def asks_typing(message: dict) -> bool:
+    # A question answered by typing says how: a reply in a group, typing in private.
+    text = message.get("text", "")
+    return "↩️ Antwoord met een reply" in text or "✍️ Typ je antwoord" in text
 
 
 async def question(group: Group, step_id: str) -> BotMessage:
-    """Wait for the question of this step; for typed answers, the reply prompt too."""
+    """Wait for the question of this step (one message: header, question and buttons)."""
     step = FLOW.step(step_id)
-    return await group.bot_says(containing=header(step), where=lambda m: not is_prompt(m))
+    return await group.bot_says(containing=header(step),
+                                where=lambda m: wording(step) in m.get("text", ""))
 
 
 async def prompt(group: Group, after: BotMessage | None = None) -> BotMessage:
-    """The reply prompt (sent right after its question)."""
-    first = after.message_id if after is not None else 0
-    return await group.bot_says(where=lambda m: is_prompt(m) and m["message_id"] > first)
+    """The message a typed answer replies to: the question itself (`after`), or else
+    the newest question in the chat that asks for typing."""
+    if after is not None:
+        return after
+
+    def newest() -> dict | None:
+        found = [m for m in group.messages() if m.get("from", {}).get("is_bot") and asks_typing(m)]
+        return max(found, key=lambda m: m["message_id"]) if found else None
+
+    return BotMessage(group.fake, await group.fake.wait_for(newest, 5.0))
 
 
 def label(step: Step, choice: str) -> str:
@@ -46,16 +64,16 @@ async def answer(group: Group, member: Member, step_id: str, value: object = Non
     step = FLOW.step(step_id)
     msg = on or await question(group, step_id)
     if step.kind in ("text", "date", "organisations"):
-        reply_prompt = on or await prompt(group, after=msg)
+        reply_prompt = msg
         text = value if value is not None else f"{member.user['first_name']} over {step_id}"
         await member.replies(reply_prompt, text)
     elif step.kind == "choice":
         await member.presses(msg, label(step, value or step.choices[0]))
     elif step.kind == "multi":
         for choice in value or step.choices[:1]:
-            await member.presses(msg, next(b for row in msg.buttons for b in row
-                                           if b.endswith(label(step, choice))))
-            msg = await msg.edited()
+            query = await member.presses(msg, next(b for row in msg.buttons for b in row
+                                                   if b.endswith(label(step, choice))))
+            await group.callback_answer(query)  # a toast shows the member's own choice
         await member.presses(msg, "✔️ Klaar")
     elif step.kind == "yesno":
         await member.presses(msg, "👍 Ja" if (value or "yes") == "yes" else "👎 Nee")
@@ -70,7 +88,7 @@ async def to_with_whom(group: Group, member: Member) -> BotMessage:
     await member.sends("/proces")
     await answer(group, member, "organisations", "Club A\nClub B")
     await answer(group, member, "why", ["renew"])
-    return await prompt(group, after=await question(group, "with_whom"))
+    return await question(group, "with_whom")
 
 
 async def join_organisations(group: Group, admin: Member, members: list[tuple[Member, str]]):
@@ -81,5 +99,5 @@ async def join_organisations(group: Group, admin: Member, members: list[tuple[Me
     await admin.sends("/org")
     listing = await group.bot_says(containing="Partnerorganisaties")
     for member, org in members:
-        await member.presses(listing, org)
-        await group.bot_says(containing=f"antwoordt voor {org}")
+        query = await member.presses(listing, org)
+        assert await group.callback_answer(query) == f"✅ Je antwoordt voor {org}."

@@ -32,11 +32,12 @@ async def test_members_answer_and_buttons_are_numbered(tmp_path):
     repo, console, output = await console_for(tmp_path)
     await console.handle("/proces")
     await console.handle("De Linde, Voedselbank")  # answers the open question
-    assert any("[1] ▫️" in line for line in output)
-    await console.handle("1")  # toggle the first reason
+    assert any("Bij welke organisatie horen jullie" in line for line in output)
+    first = next(i for i, (b, _) in enumerate(console.buttons, 1) if "Nieuwe" in b.label)
+    await console.handle(str(first))  # tick the first reason: only Anna sees her tick
+    assert "Jouw keuze: 🔄 Nieuwe activiteiten" in output[-1]
     done = next(i for i, (b, _) in enumerate(console.buttons, 1) if "Klaar" in b.label)
     await console.handle(str(done))
-    assert any("Anna, bij welke organisatie" in line for line in output)
     await console.handle("/as Bram")
     await console.handle("Wij kennen elkaar al jaren")
     run = await repo.latest_run(-1, "process")

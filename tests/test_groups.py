@@ -25,8 +25,8 @@ async def test_organisations_are_managed_by_admins(bot, fake, group):
     listing = await group.bot_says(containing="Partnerorganisaties")
     assert "1. Sportclub West" in listing.text and "2. Buurthuis <De Linde> & co" in listing.text
     assert "&lt;De Linde&gt; &amp; co" in listing.html
-    await bram.presses(listing, "Sportclub West")
-    await group.bot_says(containing="Bram antwoordt voor Sportclub West")
+    query = await bram.presses(listing, "Sportclub West")
+    assert await group.callback_answer(query) == "✅ Je antwoordt voor Sportclub West."
     await anna.sends("/org verwijder 2")
     await group.bot_says(containing="Verwijderd")
     orgs = [o.name for o in await bot.repo.organisations(group.id)]

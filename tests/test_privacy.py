@@ -40,7 +40,7 @@ async def test_mydata_and_forgetme(bot, fake, group):
             if a.step in ("why", "with_whom")]
     assert kept == [(0, "", ["renew"]), (0, "", "Met <de buren>")]
     await anna.sends("/status")
-    await group.bot_says(containing="Waar we staan")
+    await anna.presses(await group.bot_says(containing="Waar we staan"), "📋 Verkennen")
     summary = await group.bot_says(containing="Samenvatting · Verkennen")
     assert "vroeg om vergeten te worden" in summary.text
     assert "Bram" not in summary.text

@@ -7,29 +7,26 @@ from journey import FLOW, answer, label, prompt, question
 TRICKY = '<b>Samen</b> & "sterk" 💪 — שלום עולם'
 
 
-async def answers_of(repo, step):
-    run = await repo.latest_run(-1, "process")  # placeholder, replaced below
-    return run, step
-
-
 async def test_the_whole_process(bot, fake, group):
     anna = group.member("Anna", admin=True, lang="nl")
     bram = group.member("Bram", lang="nl")
     carla = group.member("Carla", lang="nl")
 
     await anna.sends("/proces")
-    intro = await group.bot_says(containing="Fase 1/4 · Verkennen")
-    assert "Verkennen" in intro.text
-    await answer(group, anna, "organisations", "Buurthuis De Linde\nVoedselbank Noord")
+    first = await question(group, "organisations")
+    assert "In deze eerste fase" in first.text  # the phase's introduction comes with it
+    assert "vraag 1 van 10" in first.text
+    await answer(group, anna, "organisations", "Buurthuis De Linde\nVoedselbank Noord", on=first)
 
-    # Anna answers first: she is asked for her organisation.
+    # Once the partners are named, everyone says where they are from, with one press.
+    ask = await group.bot_says(containing="Bij welke organisatie horen jullie")
+    for member, org in ((anna, "Buurthuis De Linde"), (bram, "Buurthuis De Linde"),
+                        (carla, "Voedselbank Noord")):
+        query = await member.presses(ask, org)
+        assert await group.callback_answer(query) == f"✅ Je antwoordt voor {org}."
     await answer(group, anna, "why", ["renew", "audience"])
-    which = await group.bot_says(containing="Anna, bij welke organisatie")
-    await anna.presses(which, "Buurthuis De Linde")
     await answer(group, bram, "with_whom")
-    await bram.presses(await group.bot_says(containing="Bram, bij welke"), "Buurthuis De Linde")
     await answer(group, carla, "asked", "together")
-    await carla.presses(await group.bot_says(containing="Carla, bij welke"), "Voedselbank Noord")
 
     # Per organisation: the step waits until both have answered.
     q = await answer(group, anna, "internal", "yes")
@@ -94,7 +91,8 @@ async def test_the_whole_process(bot, fake, group):
     await answer(group, anna, "ready", "yes")
     last = await group.bot_says(containing="Samenvatting · Uitvoeren")
     assert "15 maart 2027" in last.text and "1 juni 2027" in last.text
-    await group.bot_says(containing="alle fases")
+    done = await group.bot_says(containing="alle fases")
+    assert "/afspraken" in done.text and "/checkin" in done.text  # the next steps
 
     # Everything is in the database with the right author and organisation.
     repo = bot.repo

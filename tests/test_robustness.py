@@ -36,7 +36,7 @@ async def test_the_longest_answer_is_stored_exactly_and_shown_escaped(bot, fake,
     stored = [a.value for a in await bot.repo.answers(run.id) if a.step == "with_whom"]
     assert stored == [text]
     await anna.sends("/status")
-    await group.bot_says(containing="Waar we staan")
+    await anna.presses(await group.bot_says(containing="Waar we staan"), "📋 Verkennen")
     summary = await group.bot_says(containing="Samenvatting · Verkennen")
     parts = [summary]
     while "Nog open" not in parts[-1].text:
@@ -113,16 +113,19 @@ async def test_a_late_reply_to_a_closed_question_is_kept(bot, fake, group):
 
 
 async def test_a_message_deleted_meanwhile_is_left_alone_without_an_apology(bot, fake, group):
-    anna = group.member("Anna", lang="nl")
-    await start_process(group, anna)
-    msg = await question(group, "why")
-    # An admin deleted the question just as Anna pressed: Telegram refuses the edit.
+    # In a private chat a tick is shown on the keyboard itself, by an edit.
+    anna = group.member("Anna", lang="nl").in_private()
+    chat = anna.chat
+    await anna.sends("/proces")
+    await answer(chat, anna, "organisations", "Club A, Club B")
+    msg = await question(chat, "why")
+    # Anna deleted the question just as she pressed: Telegram refuses the edit.
     fake.fail_next("editMessageText", 400, "Bad Request: message to edit not found")
     pressed = await anna.presses(msg, msg.buttons[0][0])
-    await group.callback_answer(pressed)
+    await chat.callback_answer(pressed)
     await anna.sends("/status")
-    await group.bot_says(containing="Waar we staan")
-    assert not [m for m in group.unread() if "Sorry" in m.text]
+    await chat.bot_says(containing="Waar we staan")
+    assert not [m for m in chat.unread() if "Sorry" in m.text]
     assert [name for name, _ in fake.errors] == ["editmessagetext"]
 
 

@@ -11,6 +11,7 @@ from bot.domain.context import esc
 from bot.domain.flows import Step
 from bot.i18n import LANGUAGES, Texts
 
+OTHER = "other"  # a choice with this id asks what the member means; the typed text is the answer
 MAX_ORGS = 12
 MAX_ORG_NAME = 60
 
@@ -55,14 +56,21 @@ def parse_organisations(text: str) -> list[str]:
     return names[:MAX_ORGS]
 
 
-def show(step: Step, value: object, t: Texts) -> str:
-    """An answer as HTML for a summary; user text escaped."""
+def show(step: Step, value: object, t: Texts, note: str | None = None) -> str:
+    """An answer as HTML for a summary; user text escaped. After "Other", what the member
+    typed is the answer."""
     if value is None:
         return ""
+
+    def label(choice: str) -> str:
+        if choice == OTHER and note:
+            return esc(note)
+        return esc(t.key(step.choice_key(choice)))
+
     if step.kind in ("choice",):
-        return esc(t.key(step.choice_key(str(value))))
+        return label(str(value))
     if step.kind == "multi":
-        return ", ".join(esc(t.key(step.choice_key(v))) for v in value) or "–"
+        return ", ".join(label(v) for v in value) or "–"
     if step.kind == "yesno":
         return t._("Yes") if value == "yes" else t._("No")
     if step.kind == "scale":

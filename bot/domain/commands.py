@@ -3,7 +3,6 @@ on the server, whatever a command menu shows."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain import agreement, privacy, tipdesk
@@ -74,6 +73,9 @@ async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -
         return await set_language(service, ctx, parts[0], message_id)
     if kind == "sc":
         return await service.scans.press(ctx, parts, message_id)
+    if kind == "st":
+        from bot.domain import status  # the /status overview's phase buttons
+        return await status.press(service, ctx, parts)
     if kind == "fm":
         return await privacy.press_forget_me(service, ctx, rest, message_id)
     if kind == "fg":
@@ -205,23 +207,9 @@ async def cmd_process(service: Service, ctx: Ctx, args: str) -> Outcome:
 
 
 async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
-    """The process, then the rest of the picture: PDCA round and check-ins."""
-    outcome = await service.dialog.status(ctx, PROCESS)
-    t, lines = ctx.t, []
-    pdca = await ctx.repo.latest_run(ctx.chat.id, "pdca") if "pdca" in service.flows else None
-    if pdca is not None:
-        flow = service.flows["pdca"]
-        where = (t.key(f"pdca.{flow.step(pdca.state).phase}.title") if pdca.state in flow.ids
-                 else t._("finished"))
-        lines.append(t._("🔄 PDCA round {n}: {where}", n=pdca.number, where=where))
-    schedule = await ctx.repo.schedule(ctx.chat.id)
-    if schedule is not None and schedule.next_at:
-        lines.append(t._("🔔 Next check-in: {when}", when=t.datetime(
-            datetime.fromisoformat(schedule.next_at), ctx.chat.timezone)))
-    if lines and outcome.replies:
-        first = outcome.replies[0]
-        first.text = first.text + "\n\n" + "\n".join(lines)
-    return outcome
+    """A short overview, with a button per phase for its full summary."""
+    from bot.domain import status
+    return await status.overview(service, ctx)
 
 
 async def cmd_tip(service: Service, ctx: Ctx, args: str) -> Outcome:
@@ -326,10 +314,9 @@ async def choose_organisation(service: Service, ctx: Ctx, org_id: int) -> Outcom
         return Outcome(toast=ctx.t._("This organisation is no longer on the list."))
     await ctx.repo.set_member_organisation(ctx.chat.id, ctx.actor.user_id, org_id)
     ctx.member.organisation_id = org_id
-    note = Reply(ctx.t._("✅ {name} answers for {org}.", name=esc(ctx.member.name),
-                         org=esc(orgs[org_id].name)))
+    # A toast, not a message: the group sees who is from where in /org and /status.
     replies = await service.dialog.after_organisation_chosen(ctx)
-    return Outcome([note, *replies], toast=ctx.t._("Saved ✓"))
+    return Outcome(replies, toast=ctx.t._("✅ You answer for {org}.", org=orgs[org_id].name))
 
 
 def _language_buttons() -> list[Button]:

@@ -7,20 +7,37 @@ its own flow. Telegram-free: it returns Replies for an adapter to show.
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.domain.answers import parse_date, parse_organisations, show
+from bot.domain.answers import OTHER, parse_date, parse_organisations, show
 from bot.domain.context import Ctx, esc
 from bot.domain.engine import DONE, Engine, applicable, holds
 from bot.domain.flows import Flow, Phase, Step
-from bot.domain.replies import Button, Outcome, Reply, split
+from bot.domain.replies import MAX_TEXT, Button, Outcome, Reply, split, tg_len
 from bot.domain.tips import TipLibrary
 from bot.store.repo import Answer, Organisation, Run
 
 TEXT_KINDS = ("text", "date", "organisations")
+# Telegram's apps send a text longer than 4096 characters as several messages; in a
+# group the bot sees only the first (the one that replies to the question).
+LONG = 3800
 
 
-def progress_bar(done: int, total: int, width: int = 8) -> str:
+def progress_bar(done: int, total: int) -> str:
+    """One block per question (a long phase is scaled to ten blocks)."""
+    width = min(total, 10)
     filled = round(width * done / total) if total else 0
     return "▰" * filled + "▱" * (width - filled)
+
+
+def given(answers: list[Answer]) -> dict[str, object]:
+    """The group's latest real answer per step (what conditions look at)."""
+    return {a.step: a.value for a in answers if not a.skipped}
+
+
+def position(flow: Flow, step: Step, answers: dict[str, object]) -> tuple[int, int]:
+    """Question i of n in its phase, counting only the questions the group will see
+    (a conditional question counts once the answer it depends on asks for it)."""
+    shown = [s for s in flow.phase(step.phase).steps if s is step or applicable(s, answers)]
+    return shown.index(step) + 1, len(shown)
 
 
 def by_organisation(answers: list[Answer], step: str) -> dict[int | None, Answer]:
@@ -47,13 +64,12 @@ class Dialog:
         now = self.clock.now()
         if run is None:
             run = await ctx.repo.start_run(ctx.chat.id, flow_id, self.engines[flow_id].first, now)
-            intro = self._intro(ctx, flow, flow.steps[0].phase)
-            return Outcome([Reply(part) for part in split(intro)] + await self.question(ctx, run))
+            return Outcome(await self.question(ctx, run, intro=True))
         if run.status == "done" and flow.repeat_when is not None:
             return Outcome(await self._next_round(ctx, flow, run))
         if run.status == "done":
-            return Outcome().say(ctx.t._(
-                "✅ You have finished every phase. /status shows everything you agreed."))
+            return Outcome().say(ctx.t._("✅ You have already been through every phase.")
+                                 + "\n\n" + ctx.t.key(f"{flow.id}.done"))
         replies = []
         if run.status == "paused":
             await ctx.repo.update_run(run.id, run.state, "active", now)
@@ -72,8 +88,7 @@ class Dialog:
         else:
             await ctx.repo.update_run(run.id, first, "active", now)
             run.state, run.status = first, "active"
-        intro = self._intro(ctx, flow, phase_id)
-        return Outcome([Reply(part) for part in split(intro)] + await self.question(ctx, run))
+        return Outcome(await self.question(ctx, run, intro=True))
 
     async def restart_phase(self, ctx: Ctx, flow_id: str) -> Outcome:
         run = await ctx.repo.latest_run(ctx.chat.id, flow_id)
@@ -81,6 +96,7 @@ class Dialog:
             return Outcome().say(ctx.t._("There is no phase in progress to start again."))
         flow = self.flows[flow_id]
         state = self.engines[flow_id].move(run.state, "restart", {})
+        await ctx.repo.clear_drafts(run.id, run.state)
         await ctx.repo.update_run(run.id, state, "active", self.clock.now())
         run.state, run.status = state, "active"
         phase = flow.step(state).phase
@@ -101,16 +117,21 @@ class Dialog:
         step = flow.step(run.state)
         if kind == "a" and arg is not None and arg < len(step.values):
             value: object = int(step.values[arg]) if step.kind == "scale" else step.values[arg]
+            if value == OTHER and step.kind == "choice":
+                return self._ask_other(ctx, run, step)
             outcome = await self.record(ctx, run, step, value, pressed=message_id)
             outcome.toast = outcome.toast or ctx.t._("Saved ✓")
             return outcome
         if kind == "m" and arg is not None and arg < len(step.choices) and message_id:
             return await self._toggle(ctx, run, step, step.choices[arg], message_id)
         if kind == "d" and message_id:
-            prompt = await ctx.repo.prompt(ctx.chat.id, message_id)
-            if not prompt or not prompt.draft:
+            draft = await ctx.repo.draft(ctx.chat.id, run.id, step.id, ctx.actor.user_id)
+            if not draft:
                 return Outcome(toast=ctx.t._("Choose at least one option first."))
-            outcome = await self.record(ctx, run, step, prompt.draft, pressed=message_id)
+            if OTHER in draft:
+                return self._ask_other(ctx, run, step)
+            await ctx.repo.clear_drafts(run.id, step.id, ctx.actor.user_id)
+            outcome = await self.record(ctx, run, step, draft, pressed=message_id)
             outcome.toast = outcome.toast or ctx.t._("Saved ✓")
             return outcome
         if kind in ("n", "s"):
@@ -137,17 +158,24 @@ class Dialog:
         return Outcome(toast=ctx.t._("This question is already closed."))
 
     async def reply(self, ctx: Ctx, run: Run, step_id: str, text: str,
-                    message_id: int | None) -> Outcome:
+                    message_id: int | None, asks: str = "question") -> Outcome:
         """A typed answer to a question (a reply to it in a group)."""
         flow = self.flows[run.flow]
         step = flow.step(step_id)
-        if step.kind == "date":
+        if asks == "more":
+            return await self._more(ctx, run, step, text)
+        note = None
+        if asks == "other":
+            note = text.strip()
+            value: object = OTHER if step.kind == "choice" else (
+                await ctx.repo.draft(ctx.chat.id, run.id, step.id, ctx.actor.user_id) or [OTHER])
+        elif step.kind == "date":
             parsed = parse_date(text)
             if parsed is None:
                 return Outcome().say(ctx.t._(
                     "I could not read that as a date. Try for example 15-03-2027 or "
                     "15 maart 2027, as a reply to the question."))
-            value: object = parsed.isoformat()
+            value = parsed.isoformat()
         elif step.kind == "organisations":
             value = parse_organisations(text)
             if len(value) < 1:
@@ -157,20 +185,49 @@ class Dialog:
             value = text
         else:
             return Outcome().say(ctx.t._("Please answer this question with the buttons under it."))
-        if run.status == "active" and run.state == step_id:
-            return await self.record(ctx, run, step, value)
+        current = run.state == step_id
+        if current and run.status == "active":
+            if asks == "other":
+                await ctx.repo.clear_drafts(run.id, step.id, ctx.actor.user_id)
+            outcome = await self.record(ctx, run, step, value, note=note)
+            return outcome.first(self._long_note(ctx, run, step, text))
         if step.kind == "organisations":
             return Outcome().say(ctx.t._(
                 "This question is already closed. Admins can change the organisations with /org."))
-        # The group moved on while this was typed (or someone answers late): keep it, as
-        # the newest answer to that question, and do not move anyone.
+        # Paused on this very question, or the group moved on while this was typed (or
+        # someone answers late): keep it, as the newest answer to that question, and do
+        # not move anyone.
         await ctx.repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id,
                                   ctx.member.name, ctx.member.organisation_id, value,
-                                  self.clock.now(), message_id=ctx.message_id)
+                                  self.clock.now(), message_id=ctx.message_id, note=note)
+        if current and run.status == "paused":
+            said = ctx.t._("✓ Saved, {name}: your answer to “{question}” is kept. We are "
+                           "paused; send /process to continue.", name=esc(ctx.member.name),
+                           question=ctx.t.key(f"{step.key}.short"))
+        else:
+            said = ctx.t._(
+                "✓ Saved, {name}: your answer to “{question}” is added. The group has moved "
+                "on; /status shows where you are now.",
+                name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short"))
+        return Outcome().say(said, reply_to=ctx.message_id).first(
+            self._long_note(ctx, run, step, text))
+
+    async def continuation(self, ctx: Ctx, text: str) -> Outcome | None:
+        """In a private chat, the rest of a long answer arrives as the next message: it
+        joins that answer instead of answering the next question."""
+        if ctx.message_id is None:
+            return None
+        found = await ctx.repo.answer_to(ctx.chat.id, ctx.message_id - 1)
+        if found is None or found[0].user_id != ctx.actor.user_id:
+            return None
+        answer, flow_id = found
+        if not isinstance(answer.value, str) or tg_len(answer.value) < LONG:
+            return None
+        await ctx.repo.set_answer_value(answer.id, answer.value + "\n" + text)
+        step = self.flows[flow_id].step(answer.step)
         return Outcome().say(ctx.t._(
-            "✓ Saved, {name}: your answer to “{question}” is added. The group has moved on; "
-            "/status shows where you are now.",
-            name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short")))
+            "✓ Added to your answer to “{question}”, {name}.", name=esc(ctx.member.name),
+            question=ctx.t.key(f"{step.key}.short")), reply_to=ctx.message_id)
 
     async def edit(self, ctx: Ctx, text: str) -> Outcome:
         """A member edited the message that carried their answer: the answer follows."""
@@ -184,6 +241,15 @@ class Dialog:
             return Outcome()
         step = flow.step(answer.step)
         reply_to = ctx.message_id
+        updated = Outcome().say(ctx.t._(
+            "✏️ Updated, {name}: your answer to “{question}” now reads as you edited it.",
+            name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short")),
+            reply_to=reply_to)
+        if answer.note is not None:  # the explanation of "Other"
+            if text.strip() == answer.note:
+                return Outcome()
+            await ctx.repo.set_answer_note(answer.id, text.strip())
+            return updated
         if step.kind == "date":
             parsed = parse_date(text)
             if parsed is None:
@@ -200,10 +266,7 @@ class Dialog:
         if value == answer.value:
             return Outcome()
         await ctx.repo.set_answer_value(answer.id, value)
-        return Outcome().say(ctx.t._(
-            "✏️ Updated, {name}: your answer to “{question}” now reads as you edited it.",
-            name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short")),
-            reply_to=reply_to)
+        return updated
 
     async def active_run(self, ctx: Ctx) -> Run | None:
         """The run waiting for an answer in this chat, if any."""
@@ -216,44 +279,49 @@ class Dialog:
     # -- answering ----------------------------------------------------------------
 
     async def record(self, ctx: Ctx, run: Run, step: Step, value: object,
-                     pressed: int | None = None) -> Outcome:
+                     pressed: int | None = None, note: str | None = None) -> Outcome:
         """Store an answer, then move on when the step is complete."""
         repo, now = ctx.repo, self.clock.now()
         await repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id, ctx.member.name,
-                              ctx.member.organisation_id, value, now, message_id=ctx.message_id)
-        replies: list[Reply] = []
+                              ctx.member.organisation_id, value, now, message_id=ctx.message_id,
+                              note=note)
         if step.kind == "organisations":
             for name in value:
                 await repo.add_organisation(ctx.chat.id, name, now)
         orgs = await repo.organisations(ctx.chat.id)
-        if orgs and ctx.member.organisation_id is None and step.kind != "organisations":
-            replies.append(self.organisation_question(ctx, orgs))
         if step.collect:
-            return Outcome([*replies, Reply(ctx.t._(
+            return Outcome([Reply(ctx.t._(
                 "✓ Added, {name}. Everyone can add more, each as a reply to the question; "
                 "press ➡️ Next when this step is done.", name=esc(ctx.member.name)),
                 reply_to=ctx.message_id)])
+        if step.scope == "organisation" and orgs and ctx.member.organisation_id is None:
+            # It counts for an organisation once the member has said which one.
+            return Outcome([self.organisation_question(ctx, orgs)], toast=ctx.t._("Saved ✓"))
         missing = await self.missing(ctx, run, step)
         if not missing:
-            return Outcome(replies + await self.advance(ctx, run, "next"))
-        if replies and step.scope == "organisation":
-            # It counts for an organisation once the member has said which one.
-            return Outcome(replies, toast=ctx.t._("Saved ✓"))
-        note = ctx.t._("✓ Thanks, {name}. Still to answer: {missing}.",
-                       name=esc(ctx.member.name), missing=esc(", ".join(missing)))
+            replies = await self.advance(ctx, run, "next")
+            if step.kind == "organisations" and len(orgs) > 1:
+                replies.insert(0, self.organisations_ask(ctx, orgs))
+            return Outcome(replies)
+        note_text = ctx.t._("✓ Thanks, {name}. Still to answer: {missing}.",
+                            name=esc(ctx.member.name), missing=esc(", ".join(missing)))
         if pressed is not None:
-            # A button answer: refresh who answered on the question itself.
-            return Outcome(replies + await self.question(ctx, run, edit=pressed), toast=note)
-        return Outcome([*replies, Reply(note)])
+            # A button answer: the question itself shows who answered; the toast thanks.
+            return Outcome(await self.question(ctx, run, edit=pressed), toast=note_text)
+        return Outcome([Reply(note_text, reply_to=ctx.message_id)])
 
     async def after_organisation_chosen(self, ctx: Ctx) -> list[Reply]:
-        """A member just said which organisation they are from: maybe the step is complete."""
+        """A member just said which organisation they are from: their answer to the current
+        per-organisation question now counts for it (the store moved it), maybe completing
+        the step."""
         run = await self.active_run(ctx)
         if run is None:
             return []
         step = self.flows[run.flow].step(run.state)
+        if step.scope == "group":
+            return []
         answers = await ctx.repo.answers(run.id, step.id)
-        if step.scope == "group" or not any(a.user_id == ctx.actor.user_id for a in answers):
+        if not any(a.user_id == ctx.actor.user_id and not a.skipped for a in answers):
             return []
         if await self.missing(ctx, run, step):
             return []
@@ -276,14 +344,12 @@ class Dialog:
     async def advance(self, ctx: Ctx, run: Run, trigger: str) -> list[Reply]:
         flow, engine = self.flows[run.flow], self.engines[run.flow]
         answers = await ctx.repo.answers(run.id)
-        group = {}
-        for answer in answers:
-            if not answer.skipped:
-                group[answer.step] = answer.value
+        group = given(answers)
         old = run.state
         new = engine.move(old, trigger, group)
         if new == old:
             return []
+        await ctx.repo.clear_drafts(run.id, old)
         status = "done" if new == DONE else "active"
         await ctx.repo.update_run(run.id, new, status, self.clock.now())
         run.state, run.status = new, status
@@ -293,15 +359,14 @@ class Dialog:
         if trigger == "next" and new_phase != old_phase:
             summary = await self.summary(ctx, run, flow.phase(old_phase), answers)
             replies += [Reply(part) for part in split(summary)]
-            if new_phase is not None:
-                replies += [Reply(part) for part in split(self._intro(ctx, flow, new_phase))]
         if new == DONE:
             if flow.repeat_when is not None and holds(flow.repeat_when, group):
                 return replies + await self._next_round(ctx, flow, run)
-            replies.append(Reply(ctx.t._(
-                "🎉 You have completed every phase. /status shows the whole picture.")))
+            replies += [Reply(part) for part in split(ctx.t._(
+                "🎉 You have completed every phase.") + "\n\n" + ctx.t.key(f"{flow.id}.done"))]
             return replies
-        return replies + await self.question(ctx, run)
+        intro = trigger == "next" and new_phase != old_phase
+        return replies + await self.question(ctx, run, answers=answers, intro=intro)
 
     async def _next_round(self, ctx: Ctx, flow: Flow, previous: Run) -> list[Reply]:
         """A new numbered run, showing what the previous one planned."""
@@ -309,26 +374,63 @@ class Dialog:
                                        self.clock.now())
         answers = await ctx.repo.answers(previous.id)
         earlier = await self.summary(ctx, previous, flow.phases[0], answers)
-        replies = [Reply(ctx.t._("🔁 <b>Round {n}</b> starts. This is what you planned last "
-                                 "time:", n=run.number))]
-        replies += [Reply(part) for part in split(earlier)]
-        replies += [Reply(part) for part in split(self._intro(ctx, flow, flow.steps[0].phase))]
-        return replies + await self.question(ctx, run)
+        head = ctx.t._("🔁 <b>Round {n}</b> starts. This is what you planned last time:",
+                       n=run.number)
+        replies = [Reply(part) for part in split(head + "\n\n" + earlier)]
+        return replies + await self.question(ctx, run, intro=True)
 
     async def _toggle(self, ctx: Ctx, run: Run, step: Step, choice: str,
                       message_id: int) -> Outcome:
-        prompt = await ctx.repo.prompt(ctx.chat.id, message_id)
-        draft = list(prompt.draft or []) if prompt else []
-        if choice in draft:
-            draft.remove(choice)
+        """A member ticks or unticks an option: the selection is theirs alone, and only
+        they see it (a toast); in a group the shared keyboard shows no one's ticks."""
+        repo, user = ctx.repo, ctx.actor.user_id
+        draft = await repo.draft(ctx.chat.id, run.id, step.id, user)
+        draft = [c for c in step.choices if (c in draft) != (c == choice)]
+        await repo.set_draft(ctx.chat.id, run.id, step.id, user, draft)
+        if draft:
+            labels = ", ".join(ctx.t.key(step.choice_key(c)) for c in draft)
+            toast = ctx.t._("Your choice: {choices}. Press ✔️ Done when it is complete.",
+                            choices=labels)
         else:
-            draft.append(choice)
-        draft = [c for c in step.choices if c in draft]
-        if prompt is None:
-            await ctx.repo.add_prompt(ctx.chat.id, message_id, run.id, step.id, self.clock.now())
-        await ctx.repo.set_draft(ctx.chat.id, message_id, draft)
-        replies = await self.question(ctx, run, draft=draft, edit=message_id)
-        return Outcome(replies[:1], toast=ctx.t._("Press ✔️ Done when your choice is complete."))
+            toast = ctx.t._("You have nothing ticked now.")
+        if ctx.in_group:
+            return Outcome(toast=toast)
+        return Outcome(await self.question(ctx, run, draft=draft, edit=message_id), toast=toast)
+
+    def _ask_other(self, ctx: Ctx, run: Run, step: Step) -> Outcome:
+        """"Other" is only an answer with its explanation: ask for it, as a reply."""
+        text = ctx.t._("✏️ {name}, you chose “Other” at <i>{question}</i>. What do you mean? "
+                       "Reply to this message with a few words.", name=esc(ctx.member.name),
+                       question=ctx.t.key(f"{step.key}.short"))
+        return Outcome([Reply(text, force_reply=True, placeholder=ctx.t._("Type your answer…"),
+                              prompt=(run.id, step.id), asks="other")],
+                       toast=ctx.t._("Tell us what you mean, as a reply."))
+
+    def _long_note(self, ctx: Ctx, run: Run, step: Step, text: str) -> Reply | None:
+        """A reply near Telegram's length limit may have been cut by the member's app:
+        say what was kept, and how to add the rest."""
+        if tg_len(text) < LONG:
+            return None
+        tail = " ".join(text.split()[-6:])
+        return Reply(ctx.t._(
+            "📏 That is a long answer, {name}: I kept all {count} characters that reached me, "
+            "ending with “…{tail}”. Telegram sends at most {limit} characters per message, so "
+            "if your text was longer, reply to this message with the rest and I will add it.",
+            name=esc(ctx.member.name), count=ctx.t.number(len(text)), tail=esc(tail[-80:]),
+            limit=ctx.t.number(MAX_TEXT)), reply_to=ctx.message_id, prompt=(run.id, step.id),
+            asks="more")
+
+    async def _more(self, ctx: Ctx, run: Run, step: Step, text: str) -> Outcome:
+        """The rest of a long answer: added to this member's last answer to the step."""
+        mine = [a for a in await ctx.repo.answers(run.id, step.id)
+                if a.user_id == ctx.actor.user_id and not a.skipped
+                and isinstance(a.value, str)]
+        if not mine:
+            return Outcome().say(ctx.t._("I found no answer of yours to add this to."))
+        await ctx.repo.set_answer_value(mine[-1].id, mine[-1].value + "\n" + text)
+        return Outcome().say(ctx.t._(
+            "✓ Added to your answer to “{question}”, {name}.", name=esc(ctx.member.name),
+            question=ctx.t.key(f"{step.key}.short")), reply_to=ctx.message_id)
 
     # -- showing ------------------------------------------------------------------
 
@@ -339,9 +441,10 @@ class Dialog:
                    phase=t.key(f"{flow.id}.{phase_id}.title"),
                    intro=t.key(f"{flow.id}.{phase_id}.intro"))
 
-    def header(self, ctx: Ctx, flow: Flow, step: Step, run: Run | None = None) -> str:
+    def header(self, ctx: Ctx, flow: Flow, step: Step, run: Run | None = None,
+               answers: dict[str, object] | None = None) -> str:
         phase = flow.phase(step.phase)
-        number = phase.steps.index(step) + 1
+        number, count = position(flow, step, answers or {})
         prefix = ""
         if flow.repeat_when is not None and run is not None:
             prefix = ctx.t._("🔄 {title}, round {n}", title=ctx.t.key(f"{flow.id}.title"),
@@ -349,18 +452,27 @@ class Dialog:
         return prefix + ctx.t._("<b>Phase {n}/{total} · {phase}</b> — question {i} of {count}",
                        n=flow.phase_number(phase.id), total=len(flow.phases),
                        phase=ctx.t.key(f"{phase.key}.title"), i=number,
-                       count=len(phase.steps)) + "\n" + progress_bar(number, len(phase.steps))
+                       count=count) + "\n" + progress_bar(number, count)
 
     async def question(self, ctx: Ctx, run: Run, *, draft: list | None = None,
-                       edit: int | None = None) -> list[Reply]:
+                       edit: int | None = None, answers: list[Answer] | None = None,
+                       intro: bool = False) -> list[Reply]:
+        """The question as one message: the phase's introduction when it starts, the
+        header, the question, who answered, how to answer, and its buttons. A typed answer
+        is a reply to this very message (what a bot in privacy mode gets to see)."""
         flow, t = self.flows[run.flow], ctx.t
         step = flow.step(run.state)
         index = flow.index(step.id)
-        lines = [self.header(ctx, flow, step, run), "", t.key(step.key)]
+        if answers is None:
+            answers = await ctx.repo.answers(run.id)
+        lines = [self.header(ctx, flow, step, run, given(answers)), "", t.key(step.key)]
         if step.scope != "group":
-            lines += ["", await self._who_answered(ctx, run, step)]
+            lines += ["", await self._who_answered(ctx, step, answers)]
         if step.kind in TEXT_KINDS:
             lines += ["", self._how_to_type(ctx, step)]
+        elif step.kind == "multi" and ctx.in_group:
+            lines += ["", t._("<i>Tick what applies (only you see your ticks), then press "
+                              "✔️ Done.</i>")]
         buttons = self._answer_buttons(ctx, run, step, index, draft or [])
         nav = [Button(t._("⬅️ Back"), f"b:{run.id}:{index}"),
                Button(t._("⏭ Skip"), f"s:{run.id}:{index}"),
@@ -369,15 +481,15 @@ class Dialog:
         if step.tip:
             extra.insert(0, Button(t._("💡 Tip"), f"t:{run.id}:{index}"))
         text = "\n".join(lines)
-        first = Reply(text, [*buttons, nav, extra], edit=edit, prompt=(run.id, step.id))
-        if step.kind not in TEXT_KINDS or edit is not None:
-            return [first]
-        # Under privacy mode a bot sees replies to its own messages: the reply prompt
-        # opens the phone's reply field on this message.
-        ask = Reply(t._("✍️ Your answer to: <i>{question}</i>", question=t.key(f"{step.key}.short")),
-                    force_reply=True, placeholder=t._("Type your answer…"),
-                    prompt=(run.id, step.id))
-        return [first, ask]
+        replies: list[Reply] = []
+        if intro and edit is None:
+            opening = self._intro(ctx, flow, step.phase)
+            if tg_len(opening + "\n\n" + text) <= MAX_TEXT:
+                text = opening + "\n\n" + text
+            else:
+                replies += [Reply(part) for part in split(opening)]
+        return [*replies, Reply(text, [*buttons, nav, extra], edit=edit,
+                                prompt=(run.id, step.id))]
 
     def _how_to_type(self, ctx: Ctx, step: Step) -> str:
         t = ctx.t
@@ -387,8 +499,8 @@ class Dialog:
             hint = t._("<i>One name per line, or separated by commas.</i>")
         else:
             hint = ""
-        how = (t._("↩️ Answer with a reply to the message below.") if ctx.in_group
-               else t._("✍️ Type your answer."))
+        how = (t._("↩️ Answer with a <b>reply</b> to this message (swipe it, or tap it and "
+                   "choose Reply).") if ctx.in_group else t._("✍️ Type your answer."))
         return f"{how} {hint}".strip()
 
     def _answer_buttons(self, ctx: Ctx, run: Run, step: Step, index: int,
@@ -397,7 +509,8 @@ class Dialog:
         if step.kind in ("choice", "multi"):
             kind = "a" if step.kind == "choice" else "m"
             labels = [t.key(step.choice_key(c)) for c in step.choices]
-            if step.kind == "multi":
+            if step.kind == "multi" and not ctx.in_group:
+                # Only one person answers in a private chat: the keyboard can show ticks.
                 labels = [("✅ " if c in draft else "▫️ ") + label
                           for c, label in zip(step.choices, labels, strict=True)]
             buttons = [Button(label, f"{kind}:{run.id}:{index}:{i}")
@@ -413,8 +526,8 @@ class Dialog:
             return [[Button(str(v), f"a:{run.id}:{index}:{v - 1}") for v in range(1, 6)]]
         return []
 
-    async def _who_answered(self, ctx: Ctx, run: Run, step: Step) -> str:
-        answers = [a for a in await ctx.repo.answers(run.id, step.id) if not a.skipped]
+    async def _who_answered(self, ctx: Ctx, step: Step, answers: list[Answer]) -> str:
+        answers = [a for a in answers if a.step == step.id and not a.skipped]
         if step.scope == "organisation":
             orgs = await ctx.repo.organisations(ctx.chat.id)
             if not orgs:
@@ -435,13 +548,24 @@ class Dialog:
             [buttons[i:i + 2] for i in range(0, len(buttons), 2)],
         )
 
+    def organisations_ask(self, ctx: Ctx, orgs: list[Organisation]) -> Reply:
+        """Once the partners are named, everyone says which one they are from, with one
+        press each (answered with a toast, so the chat stays quiet)."""
+        buttons = [Button(o.name[:60], f"o:{o.id}") for o in orgs]
+        return Reply(
+            ctx.t._("🏠 Which organisation is each of you from? Press yours once: your "
+                    "answers then count for it. (/org changes it later.)"),
+            [buttons[i:i + 2] for i in range(0, len(buttons), 2)],
+        )
+
     async def summary(self, ctx: Ctx, run: Run, phase: Phase,
                       answers: list[Answer] | None = None) -> str:
+        """What was said in a phase, and what is still open. A skipped question is open."""
         t = ctx.t
         answers = answers if answers is not None else await ctx.repo.answers(run.id)
         orgs = await ctx.repo.organisations(ctx.chat.id)
         members = await ctx.repo.members(ctx.chat.id)
-        group = {a.step: a.value for a in answers if not a.skipped}
+        group = given(answers)
         former = t._("a former member")
         lines = [t._("📋 <b>Summary · {phase}</b>", phase=t.key(f"{phase.key}.title"))]
         still_open: list[str] = []
@@ -452,35 +576,34 @@ class Dialog:
             given_any = [a for a in answers if a.step == step.id]
             real = [a for a in given_any if not a.skipped]
             if not real:
-                state = t._("skipped") if given_any else t._("still open")
+                state = t._("skipped, still open") if given_any else t._("still open")
                 lines.append(f"• <b>{label}</b>: <i>{state}</i>")
-                if not given_any:
-                    still_open.append(label)
+                still_open.append(label)
                 continue
             if step.collect:
                 lines.append(f"• <b>{label}</b>")
                 lines += [f"   ◦ {esc(a.user_name or former)}: "
-                          f"{show(step, a.value, t)}" for a in real]
+                          f"{show(step, a.value, t, a.note)}" for a in real]
                 continue
             if step.scope == "group":
-                lines.append(f"• <b>{label}</b>: {show(step, real[-1].value, t)}")
+                lines.append(f"• <b>{label}</b>: {show(step, real[-1].value, t, real[-1].note)}")
                 continue
             lines.append(f"• <b>{label}</b>")
             if step.scope == "organisation":
-                given = by_organisation(answers, step.id)
+                per = by_organisation(answers, step.id)
                 who = [(o.id, o.name) for o in orgs] or [(None, t._("the group"))]
                 if not orgs:
-                    given = {None: real[-1]}
+                    per = {None: real[-1]}
             else:
-                given = by_member(answers, step.id)
+                per = by_member(answers, step.id)
                 who = [(m.user_id, m.name) for m in members]
             for key, name in who:
-                answer = given.get(key)
+                answer = per.get(key)
                 if answer is None:
                     lines.append(f"   ◦ {esc(name)}: <i>{t._('still open')}</i>")
                     still_open.append(f"{label} ({esc(name)})")
                 else:
-                    lines.append(f"   ◦ {esc(name)}: {show(step, answer.value, t)}")
+                    lines.append(f"   ◦ {esc(name)}: {show(step, answer.value, t, answer.note)}")
         if any(a.user_id == 0 for a in answers if a.step in {s.id for s in phase.steps}):
             lines += ["", t._("ℹ️ Some answers come from a member who asked to be forgotten: "
                               "they are kept without a name.")]
@@ -489,38 +612,3 @@ class Dialog:
         else:
             lines += ["", t._("✅ Everything in this phase has been answered.")]
         return "\n".join(lines)
-
-    async def status(self, ctx: Ctx, flow_id: str) -> Outcome:
-        t, flow = ctx.t, self.flows[flow_id]
-        run = await ctx.repo.latest_run(ctx.chat.id, flow_id)
-        lines = [t._("📊 <b>Where we are · {title}</b>", title=t.key(f"{flow_id}.title")), ""]
-        orgs = await ctx.repo.organisations(ctx.chat.id)
-        members = await ctx.repo.members(ctx.chat.id)
-        for org in orgs:
-            names = [esc(m.name) for m in members if m.organisation_id == org.id]
-            lines.append(f"🏠 <b>{esc(org.name)}</b>: {', '.join(names) or '–'}")
-        if orgs:
-            lines.append("")
-        if run is None:
-            lines.append(t._("You have not started yet. Send /process to begin."))
-            return Outcome().say("\n".join(lines))
-        current = len(flow.phases) if run.state == DONE else flow.phase_number(
-            flow.step(run.state).phase) - 1
-        for number, phase in enumerate(flow.phases):
-            title = t.key(f"{phase.key}.title")
-            if number < current:
-                lines.append(f"✅ {number + 1}. {title}")
-            elif number == current:
-                step = flow.step(run.state)
-                position = phase.steps.index(step) + 1
-                lines.append(t._("▶️ {n}. {phase} — question {i} of {count}", n=number + 1,
-                                 phase=title, i=position, count=len(phase.steps)))
-            else:
-                lines.append(f"⏳ {number + 1}. {title}")
-        if run.status == "paused":
-            lines += ["", t._("⏸ Paused. Send /process to continue.")]
-        answers = await ctx.repo.answers(run.id)
-        outcome = Outcome().say("\n".join(lines))
-        for phase in flow.phases[: current + 1]:
-            outcome.say(await self.summary(ctx, run, phase, answers))
-        return outcome

@@ -37,6 +37,7 @@ class Step:
     when: Condition | None
     key: str  # catalog key of the question
     collect: bool = False  # answers add up; moves on only with "next"
+    not_before: str | None = None  # date steps: an earlier date step this one cannot precede
 
     def choice_key(self, choice: str) -> str:
         return f"{self.key}.{choice}"
@@ -164,7 +165,7 @@ def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str,
         raise _fail(path, "?", f"a step in phase `{phase_id}` must be a mapping")
     line = data["__line__"]
     unknown = set(data) - {"id", "kind", "scope", "choices", "tip", "when", "collect",
-                           "__line__"}
+                           "not_before", "__line__"}
     if unknown:
         raise _fail(path, line, f"unknown field(s) {', '.join(sorted(unknown))}")
     sid = data.get("id")
@@ -203,8 +204,13 @@ def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str,
     collect = data.get("collect", False)
     if collect not in (True, False) or (collect and kind != "text"):
         raise _fail(path, line, f"step `{sid}`: `collect` is true or false, and only for text")
+    not_before = data.get("not_before")
+    if not_before is not None and (kind != "date" or seen.get(not_before) is None
+                                   or seen[not_before].kind != "date"):
+        raise _fail(path, line, f"step `{sid}`: `not_before` is for date steps and names an "
+                                "earlier date step")
     return Step(sid, phase_id, kind, scope, tuple(choices), tip, when,
-                f"{flow_id}.{phase_id}.{sid}", collect)
+                f"{flow_id}.{phase_id}.{sid}", collect, not_before)
 
 
 def _condition(path: Path, sid: str, data: object, seen: dict[str, Step]) -> Condition:

@@ -21,6 +21,7 @@ class Reply:
     placeholder: str | None = None  # shown in the input field with force_reply
     edit: int | None = None  # edit this message instead of sending a new one
     prompt: tuple[int | None, str] | None = None  # (run id, step): a reply to this answers it
+    asks: str = "question"  # what a reply to it gives: question | other | more
     reply_to: int | None = None  # shown as a reply to this message
     file: tuple[str, bytes] | None = None  # (file name, content): a document, or a photo
                                            # when the name ends in .png; text is its caption
@@ -40,6 +41,12 @@ class Outcome:
 
     def say(self, text: str, **kwargs) -> Outcome:
         self.replies.extend(Reply(part, **kwargs) for part in split(text))
+        return self
+
+    def first(self, reply: Reply | None) -> Outcome:
+        """Put a reply before the others (when there is one)."""
+        if reply is not None:
+            self.replies.insert(0, reply)
         return self
 
 
@@ -67,13 +74,49 @@ def _cut_point(line: str, limit: int) -> int:
     return max(cut, 1)
 
 
+def _blocks(text: str) -> list[str]:
+    """Items and paragraphs: a block starts at a bullet ("• ") or after an empty line, so
+    an item's sub-lines and a multi-line answer stay with their item."""
+    blocks: list[list[str]] = []
+    previous = None
+    for line in text.split("\n"):
+        if not blocks or line.startswith("•") or previous == "" or line == "":
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+        previous = line
+    return ["\n".join(block) for block in blocks]
+
+
 def split(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut a long HTML text at line boundaries into messages within Telegram's limit.
+    """Cut a long HTML text into messages within Telegram's limit, between items or
+    paragraphs; only an item too long for one message is cut inside, at a line break,
+    else at a space.
 
     Measured on the HTML, which is never shorter than what Telegram counts. Lines are
-    kept whole (our lines never leave a tag open across a newline); a single line that
-    is too long is cut at a space.
+    kept whole (our lines never leave a tag open across a newline).
     """
+    parts: list[str] = []
+    current = ""
+    for block in _blocks(text):
+        candidate = f"{current}\n{block}" if current else block
+        if tg_len(candidate) <= limit:
+            current = candidate
+            continue
+        if current.strip():
+            parts.append(current)
+        if tg_len(block) <= limit:
+            current = block
+            continue
+        pieces = _split_lines(block, limit)
+        parts += pieces[:-1]
+        current = pieces[-1]
+    if current.strip():
+        parts.append(current)
+    return parts or [text]
+
+
+def _split_lines(text: str, limit: int) -> list[str]:
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):

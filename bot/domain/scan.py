@@ -65,6 +65,8 @@ class ScanDesk:
         word = args.split()[0].lower() if args.split() else ""
         current = await ctx.repo.latest_scan(ctx.chat.id, closed=False)
         if word in ("result", "uitslag", "close", "sluit"):
+            if current is None and word in ("result", "uitslag"):
+                return await self.last_result(ctx)
             if current is None:
                 return Outcome().say(t._("There is no open scan. /scan starts one."))
             if not await self.service.admin(ctx):
@@ -203,12 +205,30 @@ class ScanDesk:
                     change[c] = group[c] - mean(old)
         return Result(len({s.respondent for s in scores}), group, per_org, gaps, weakest, change)
 
+    async def last_result(self, ctx: Ctx) -> Outcome:
+        """The result of the last closed scan again, as it was shown when it closed."""
+        t = ctx.t
+        scan = await ctx.repo.latest_scan(ctx.chat.id, closed=True)
+        if scan is None:
+            return Outcome().say(t._("There has not been a scan yet. Send /scan to start one: "
+                                     "five statements, scored in a few taps."))
+        result = await self.result(ctx.repo, scan)
+        if not result.respondents:
+            return Outcome().say(t._("Scan #{n} was closed without scores, so it has no "
+                                     "result. /scan starts a new one.", n=scan.number))
+        return Outcome(await self.show(ctx, scan, result))
+
     async def close(self, ctx: Ctx, scan: Scan) -> list[Reply]:
         await ctx.repo.close_scan(scan.id, self.service.clock.now())
         result = await self.result(ctx.repo, scan)
         t = ctx.t
         if not result.respondents:
             return [Reply(t._("The scan is closed; nobody scored it, so there is no result."))]
+        return await self.show(ctx, scan, result)
+
+    async def show(self, ctx: Ctx, scan: Scan, result: Result) -> list[Reply]:
+        """The chart and the text of a scan's result."""
+        t = ctx.t
         chart = render_chart(t, self.conditions, result, scan.number)
         caption = t._("📊 Result of collaboration scan #{n}", n=scan.number)
         remarks = [s for s in await ctx.repo.scan_scores(scan.id) if s.remark]

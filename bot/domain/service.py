@@ -142,7 +142,8 @@ class Service:
         async with self.repo.transaction():
             for chat_id, reply, message_id in questions:
                 run_id, step = reply.prompt
-                await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now())
+                await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now(),
+                                           reply.asks)
                 if step.startswith("checkin:"):
                     await self.repo.set_checkin_message(int(step.split(":")[1]), message_id)
                 if step.startswith("scan:"):
@@ -218,10 +219,13 @@ class Service:
             if prompt is not None and prompt.step.startswith("checkin:"):
                 return await self.checkins.reply(ctx, int(prompt.step.split(":")[1]), text)
             if prompt is not None and run is not None:
-                return await self.dialog.reply(ctx, run, prompt.step, text, ctx.message_id)
+                return await self.dialog.reply(ctx, run, prompt.step, text, ctx.message_id,
+                                               prompt.kind)
         if ctx.in_group:
             # Ordinary chatter, or a reply to something that is not a question: not ours.
             return Outcome()
+        if (more := await self.dialog.continuation(ctx, text)) is not None:
+            return more
         run = await self.dialog.active_run(ctx)
         if run is not None:
             return await self.dialog.reply(ctx, run, run.state, text, ctx.message_id)

@@ -60,6 +60,7 @@ class Answer:
     skipped: bool
     created_at: str
     message_id: int | None = None
+    note: str | None = None  # what the member typed after choosing "Other"
 
 
 @dataclass
@@ -118,7 +119,7 @@ class ScanScore:
 class Prompt:
     run_id: int | None
     step: str
-    draft: list | None
+    kind: str = "question"  # question | other (explain "Other") | more (rest of an answer)
 
 
 class Cipher:
@@ -531,13 +532,15 @@ class Repo:
 
     async def add_answer(self, run_id: int, chat_id: int, step: str, user_id: int, user_name: str,
                          organisation_id: int | None, value: object, now: datetime, *,
-                         skipped: bool = False, message_id: int | None = None) -> int:
+                         skipped: bool = False, message_id: int | None = None,
+                         note: str | None = None) -> int:
         cur = await self.db.execute(
             "INSERT INTO answers (run_id, chat_id, step, user_id, user_name, organisation_id, "
-            "value, skipped, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "value, skipped, message_id, created_at, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, chat_id, step, user_id, user_name, organisation_id,
              self.cipher.seal(json.dumps(value, ensure_ascii=False)), int(skipped), message_id,
-             _iso(now)),
+             _iso(now), self.cipher.seal(note) if note is not None else None),
         )
         return cur.lastrowid
 
@@ -554,6 +557,10 @@ class Repo:
                               (self.cipher.seal(json.dumps(value, ensure_ascii=False)),
                                answer_id))
 
+    async def set_answer_note(self, answer_id: int, note: str) -> None:
+        await self.db.execute("UPDATE answers SET note = ? WHERE id = ?",
+                              (self.cipher.seal(note), answer_id))
+
     async def answers(self, run_id: int, step: str | None = None) -> list[Answer]:
         """All answers of a run (or one step), oldest first: the history is kept."""
         sql = "SELECT * FROM answers WHERE run_id = ?"
@@ -565,48 +572,60 @@ class Repo:
         return [self._answer(r) for r in rows]
 
     def _answer(self, r: aiosqlite.Row) -> Answer:
+        note = r["note"]
         return Answer(r["id"], r["step"], r["user_id"], r["user_name"], r["organisation_id"],
                       json.loads(self.cipher.open(r["value"])), bool(r["skipped"]),
-                      r["created_at"], r["message_id"])
+                      r["created_at"], r["message_id"],
+                      self.cipher.open(note) if note is not None else None)
+
+    # -- drafts: a member's half-made multiple choice, theirs alone ---------------
+
+    async def draft(self, chat_id: int, run_id: int, step: str, user_id: int) -> list[str]:
+        row = await self._one(
+            "SELECT choices FROM drafts WHERE chat_id = ? AND run_id = ? AND step = ? "
+            "AND user_id = ?", (chat_id, run_id, step, user_id))
+        return json.loads(row[0]) if row else []
+
+    async def set_draft(self, chat_id: int, run_id: int, step: str, user_id: int,
+                        choices: list[str]) -> None:
+        await self.db.execute(
+            "INSERT OR REPLACE INTO drafts (chat_id, run_id, step, user_id, choices) "
+            "VALUES (?, ?, ?, ?, ?)", (chat_id, run_id, step, user_id, json.dumps(choices)))
+
+    async def clear_drafts(self, run_id: int, step: str, user_id: int | None = None) -> None:
+        sql, args = "DELETE FROM drafts WHERE run_id = ? AND step = ?", (run_id, step)
+        if user_id is not None:
+            sql, args = sql + " AND user_id = ?", (*args, user_id)
+        await self.db.execute(sql, args)
 
     # -- prompts (questions the bot sent, so a reply finds its question) --------
 
     async def add_prompt(self, chat_id: int, message_id: int, run_id: int | None, step: str,
-                         now: datetime) -> None:
+                         now: datetime, kind: str = "question") -> None:
         await self.db.execute(
-            "INSERT OR REPLACE INTO prompts (chat_id, message_id, run_id, step, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (chat_id, message_id, run_id, step, _iso(now)),
+            "INSERT OR REPLACE INTO prompts (chat_id, message_id, run_id, step, created_at, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, message_id, run_id, step, _iso(now), kind),
         )
 
     async def prompt(self, chat_id: int, message_id: int) -> Prompt | None:
         row = await self._one(
-            "SELECT run_id, step, draft FROM prompts WHERE chat_id = ? AND message_id = ?",
+            "SELECT run_id, step, kind FROM prompts WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
         )
-        if row is None:
-            return None
-        draft = json.loads(row["draft"]) if row["draft"] else None
-        return Prompt(row["run_id"], row["step"], draft)
+        return Prompt(row["run_id"], row["step"], row["kind"]) if row else None
 
     async def prompt_and_run(self, chat_id: int, message_id: int) -> tuple[Prompt | None,
                                                                             Run | None]:
         """The question a message asked, and its run, in one query (the hot path)."""
         row = await self._one(
-            "SELECT p.run_id AS p_run, p.step AS p_step, p.draft AS p_draft, r.* FROM prompts p "
+            "SELECT p.run_id AS p_run, p.step AS p_step, p.kind AS p_kind, r.* FROM prompts p "
             "LEFT JOIN flow_runs r ON r.id = p.run_id WHERE p.chat_id = ? AND p.message_id = ?",
             (chat_id, message_id))
         if row is None:
             return None, None
-        prompt = Prompt(row["p_run"], row["p_step"],
-                        json.loads(row["p_draft"]) if row["p_draft"] else None)
+        prompt = Prompt(row["p_run"], row["p_step"], row["p_kind"])
         return prompt, (self._run(row) if row["id"] is not None else None)
-
-    async def set_draft(self, chat_id: int, message_id: int, draft: list) -> None:
-        await self.db.execute(
-            "UPDATE prompts SET draft = ? WHERE chat_id = ? AND message_id = ?",
-            (json.dumps(draft), chat_id, message_id),
-        )
 
     # -- check-in schedules and rounds -------------------------------------------
 
@@ -763,6 +782,7 @@ class Repo:
 
     async def count(self, table: str, chat_id: int | None = None) -> int:
         if table not in {"chats", "organisations", "members", "flow_runs", "answers", "prompts",
+                         "drafts",
                          "schedules", "checkins", "checkin_answers", "scans", "scan_scores",
                          "processed_updates"}:
             raise ValueError(table)
@@ -781,6 +801,7 @@ CHAT_TABLES = {
     "flow_runs": "chat_id = ?",
     "answers": "chat_id = ?",
     "prompts": "chat_id = ?",
+    "drafts": "chat_id = ?",
     "schedules": "chat_id = ?",
     "checkins": "chat_id = ?",
     "checkin_answers": "chat_id = ?",
@@ -795,7 +816,7 @@ async def export_chat(repo: Repo, chat_id: int) -> dict[str, list[dict]]:
     for table, where in CHAT_TABLES.items():
         rows = await repo._all(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", (chat_id,))
         result[table] = [dict(row) for row in rows]
-    for table, column in (("answers", "value"), ("checkin_answers", "value"),
+    for table, column in (("answers", "value"), ("answers", "note"), ("checkin_answers", "value"),
                           ("scan_scores", "remark")):
         for row in result[table]:
             if row[column]:

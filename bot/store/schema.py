@@ -144,4 +144,19 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX answers_chat_message ON answers (chat_id, message_id);
     """,
+    # 7: what a member typed after choosing "Other" (sealed like the value); what a sent
+    # message asks (a question, the explanation of "Other", the rest of a long answer);
+    # half-made multiple choices, one per member, never shared between members.
+    """
+    ALTER TABLE answers ADD COLUMN note TEXT;
+    ALTER TABLE prompts ADD COLUMN kind TEXT NOT NULL DEFAULT 'question';
+    CREATE TABLE drafts (
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        run_id      INTEGER NOT NULL REFERENCES flow_runs(id) ON DELETE CASCADE,
+        step        TEXT NOT NULL,
+        user_id     INTEGER NOT NULL,
+        choices     TEXT NOT NULL,
+        PRIMARY KEY (chat_id, run_id, step, user_id)
+    );
+    """,
 ]

@@ -1,0 +1,189 @@
+"""/status: one short overview of where the group is, with a button per phase summary.
+
+The overview names the organisations and their members, where the process is, how many
+questions are still open in each phase reached so far, the PDCA round, the next check-in
+and the last scan. A button "📋 <phase>" (callback data ``st:{run id}:{phase index}``)
+sends that phase's full summary; the run must belong to the chat the button is pressed in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.domain.context import Ctx, esc
+from bot.domain.dialog import given, position
+from bot.domain.engine import DONE, applicable
+from bot.domain.flows import Flow, Phase, Step
+from bot.domain.replies import Button, Outcome, Reply, split
+from bot.store.repo import Answer, Member, Organisation, Run
+
+if TYPE_CHECKING:
+    from bot.domain.service import Service
+
+PROCESS = "process"
+PREFIX = "st"
+
+
+def open_items(phase: Phase, answers: list[Answer], orgs: list[Organisation],
+               members: list[Member]) -> list[tuple[Step, str | None]]:
+    """What is still open in a phase: (step, organisation or member name, or None).
+
+    A question is open while it has no real answer: a skipped one is open too. Steps whose
+    condition does not hold are not asked, so never open. An organisation-scope step is
+    open for each organisation without a real answer of its own (for the group as a whole
+    when the chat has no organisations yet); a member-scope step, for each member without
+    one. A group-scope step, or one that collects answers, is open until anyone answers.
+    """
+    real = [a for a in answers if not a.skipped]
+    group = given(answers)
+    items: list[tuple[Step, str | None]] = []
+    for step in phase.steps:
+        if not applicable(step, group):
+            continue
+        mine = [a for a in real if a.step == step.id]
+        if step.scope == "organisation" and orgs and not step.collect:
+            done = {a.organisation_id for a in mine}
+            items += [(step, o.name) for o in orgs if o.id not in done]
+        elif step.scope == "member" and members and not step.collect:
+            done = {a.user_id for a in mine}
+            items += [(step, m.name) for m in members if m.user_id not in done]
+        elif not mine:
+            items.append((step, None))
+    return items
+
+
+def reached(flow: Flow, run: Run) -> list[Phase]:
+    """The phases the run has reached: all of them once it is done."""
+    if run.state == DONE or run.state not in flow.ids:
+        return list(flow.phases)
+    return list(flow.phases[: flow.phase_number(flow.step(run.state).phase)])
+
+
+async def overview(service: Service, ctx: Ctx) -> Outcome:
+    """The short picture, in one message, with a button per phase summary."""
+    t, flow = ctx.t, service.flows[PROCESS]
+    run = await ctx.repo.latest_run(ctx.chat.id, PROCESS)
+    orgs = await ctx.repo.organisations(ctx.chat.id)
+    members = await ctx.repo.members(ctx.chat.id)
+    lines = [t._("📊 <b>Where we are · {title}</b>", title=t.key(f"{PROCESS}.title")), ""]
+    lines += _organisations(ctx, orgs, members)
+    buttons: list[Button] = []
+    if run is None:
+        lines.append(t._("You have not started yet. Send /process to begin."))
+    else:
+        lines += await _process(ctx, flow, run, orgs, members)
+        buttons = [Button(t._("📋 {phase}", phase=t.key(f"{phase.key}.title")),
+                          f"{PREFIX}:{run.id}:{flow.phases.index(phase)}")
+                   for phase in reached(flow, run)]
+    more = await _pdca_and_checkin(service, ctx) + await _scan(ctx)
+    if more:
+        lines += ["", *more]
+    if buttons:
+        lines += ["", t._("Press a phase below for its full summary.")]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return Outcome([Reply("\n".join(lines), rows)])
+
+
+def _organisations(ctx: Ctx, orgs: list[Organisation], members: list[Member],
+                   budget: int = 1500) -> list[str]:
+    """The organisations and their members, kept short enough for one message."""
+    lines: list[str] = []
+    for shown, org in enumerate(orgs):
+        names = [esc(m.name) for m in members if m.organisation_id == org.id]
+        listed = ", ".join(names) or "–"
+        if len(listed) > 200:
+            kept = names[:5]
+            listed = ", ".join(kept) + " " + ctx.t._("and {n} more", n=len(names) - len(kept))
+        if sum(len(line) for line in lines) > budget:
+            lines.append(ctx.t._("… and {n} more: /org shows them all.", n=len(orgs) - shown))
+            break
+        lines.append(f"🏠 <b>{esc(org.name)}</b>: {listed}")
+    return [*lines, ""] if lines else []
+
+
+async def _process(ctx: Ctx, flow: Flow, run: Run, orgs: list[Organisation],
+                   members: list[Member]) -> list[str]:
+    t, total = ctx.t, len(flow.phases)
+    lines: list[str] = []
+    answers = await ctx.repo.answers(run.id)
+    group = given(answers)
+    if run.state == DONE or run.state not in flow.ids:
+        lines.append(t._("✅ All {total} phases are done.", total=total))
+        current = total
+    else:
+        step = flow.step(run.state)
+        phase = flow.phase(step.phase)
+        current = flow.phase_number(phase.id) - 1
+        i, count = position(flow, step, group)
+        where = dict(n=current + 1, total=total, phase=t.key(f"{phase.key}.title"),
+                     i=i, count=count)
+        if run.status == "paused":
+            lines.append(t._("⏸ Paused at phase {n}/{total} · {phase}, question {i} of {count}. "
+                             "Send /process to continue.", **where))
+        else:
+            lines.append(t._("▶️ Phase {n}/{total} · {phase} — question {i} of {count}",
+                             **where))
+    lines.append("")
+    for number, phase in enumerate(flow.phases):
+        title = t.key(f"{phase.key}.title")
+        if number > current:
+            lines.append(f"⏳ {number + 1}. {title}")
+            continue
+        asked = [s for s in phase.steps if applicable(s, group)]
+        still = len({step.id for step, _ in open_items(phase, answers, orgs, members)})
+        state = (t._("still open: {open} of {total}", open=still, total=len(asked)) if still
+                 else t._("everything answered"))
+        mark = "▶️" if number == current else "✅"
+        lines.append(f"{mark} {number + 1}. {title} — {state}")
+    return lines
+
+
+async def _pdca_and_checkin(service: Service, ctx: Ctx) -> list[str]:
+    t, lines = ctx.t, []
+    pdca = await ctx.repo.latest_run(ctx.chat.id, "pdca") if "pdca" in service.flows else None
+    if pdca is not None:
+        flow = service.flows["pdca"]
+        where = (t.key(f"pdca.{flow.step(pdca.state).phase}.title") if pdca.state in flow.ids
+                 else t._("finished"))
+        lines.append(t._("🔄 PDCA round {n}: {where}", n=pdca.number, where=where))
+    schedule = await ctx.repo.schedule(ctx.chat.id)
+    if schedule is not None and schedule.next_at:
+        lines.append(t._("🔔 Next check-in: {when}", when=t.datetime(
+            datetime.fromisoformat(schedule.next_at), ctx.chat.timezone)))
+    return lines
+
+
+async def _scan(ctx: Ctx) -> list[str]:
+    t = ctx.t
+    scan = await ctx.repo.latest_scan(ctx.chat.id)
+    if scan is None:
+        return []
+
+    def day(stamp: str) -> str:
+        return t.date(datetime.fromisoformat(stamp).astimezone(ZoneInfo(ctx.chat.timezone)))
+
+    if scan.closed_at:
+        return [t._("🩺 Scan #{n}: closed on {date}. /scan result shows the result.",
+                    n=scan.number, date=day(scan.closed_at))]
+    return [t._("🩺 Scan #{n}: open since {date}. Admins close it with /scan result.",
+                n=scan.number, date=day(scan.opened_at))]
+
+
+async def press(service: Service, ctx: Ctx, parts: list[str]) -> Outcome:
+    """A phase button of the overview: that phase's full summary."""
+    t = ctx.t
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return Outcome(toast=t._("This button no longer works."))
+    run = await ctx.repo.run(int(parts[0]))
+    if run is None or run.chat_id != ctx.chat.id:
+        return Outcome(toast=t._("This button does not belong to this chat."))
+    flow = service.flows.get(run.flow)
+    index = int(parts[1])
+    if flow is None or index >= len(flow.phases):
+        return Outcome(toast=t._("This button no longer works."))
+    phase = flow.phases[index]
+    summary = await service.dialog.summary(ctx, run, phase, await ctx.repo.answers(run.id))
+    return Outcome([Reply(part) for part in split(summary)],
+                   toast=t._("📋 {phase}", phase=t.key(f"{phase.key}.title")))
