@@ -88,7 +88,7 @@ def _last(answers: list[Answer], step: str) -> Answer | None:
 
 
 def _plain(step, answer: Answer, t) -> str:
-    return unescape(TAG.sub("", show(step, answer.value, t)))
+    return unescape(TAG.sub("", show(step, answer.value, t, answer.note)))
 
 
 async def agreement(service: Service, ctx: Ctx) -> Outcome:

@@ -88,6 +88,9 @@ async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -
         return await service.checkins.press_next(ctx, parts)
     if kind in ("tv", "tt"):
         return await tipdesk.press(service, ctx, kind, rest, message_id)
+    if kind in ("dc", "dx") and len(parts) == 4 and all(p.isdigit() for p in parts):
+        return await service.dialog.confirm_date(ctx, int(parts[0]), int(parts[1]), parts[2],
+                                                 int(parts[3]), keep=kind == "dc")
     if kind == "o" and parts[0].isdigit():
         return await choose_organisation(service, ctx, int(parts[0]))
     if kind in "abmdnspt" and len(kind) == 1 and 2 <= len(parts) <= 3 and all(

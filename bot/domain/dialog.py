@@ -6,9 +6,14 @@ its own flow. Telegram-free: it returns Replies for an adapter to show.
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from bot.clock import Clock
-from bot.domain.answers import OTHER, parse_date, parse_organisations, show
+from bot.domain.answers import OTHER, parse_organisations, show
 from bot.domain.context import Ctx, esc
+from bot.domain.dates import DateReading, read_date
 from bot.domain.engine import DONE, Engine, applicable, holds
 from bot.domain.flows import Flow, Phase, Step
 from bot.domain.replies import MAX_TEXT, Button, Outcome, Reply, split, tg_len
@@ -170,12 +175,12 @@ class Dialog:
             value: object = OTHER if step.kind == "choice" else (
                 await ctx.repo.draft(ctx.chat.id, run.id, step.id, ctx.actor.user_id) or [OTHER])
         elif step.kind == "date":
-            parsed = parse_date(text)
-            if parsed is None:
-                return Outcome().say(ctx.t._(
-                    "I could not read that as a date. Try for example 15-03-2027 or "
-                    "15 maart 2027, as a reply to the question."))
-            value = parsed.isoformat()
+            reading = await self._read_date(ctx, text)
+            if reading.value is None:
+                return Outcome().say(self._date_problem(ctx, reading), reply_to=ctx.message_id)
+            if (doubt := await self._date_doubt(ctx, run, step, reading.value)) is not None:
+                return Outcome([doubt])
+            value = reading.value.isoformat()
         elif step.kind == "organisations":
             value = parse_organisations(text)
             if len(value) < 1:
@@ -251,12 +256,12 @@ class Dialog:
             await ctx.repo.set_answer_note(answer.id, text.strip())
             return updated
         if step.kind == "date":
-            parsed = parse_date(text)
-            if parsed is None:
+            reading = await self._read_date(ctx, text)
+            if reading.value is None:
                 return Outcome().say(ctx.t._(
                     "I could not read your edited message as a date, so your earlier answer "
-                    "stays. Try for example 15-03-2027."), reply_to=reply_to)
-            value: object = parsed.isoformat()
+                    "stays.") + " " + self._date_problem(ctx, reading), reply_to=reply_to)
+            value: object = reading.value.isoformat()
         elif step.kind == "text":
             value = text
         else:  # the organisations were made when the list was answered
@@ -267,6 +272,70 @@ class Dialog:
             return Outcome()
         await ctx.repo.set_answer_value(answer.id, value)
         return updated
+
+    async def confirm_date(self, ctx: Ctx, run_id: int, index: int, day: str,
+                           user_id: int, keep: bool) -> Outcome:
+        """The member who typed a doubtful date says whether it stands."""
+        run = await ctx.repo.run(run_id)
+        if run is None or run.chat_id != ctx.chat.id:
+            return Outcome(toast=ctx.t._("This button does not belong to this chat."))
+        if user_id and ctx.actor.user_id != user_id:
+            return Outcome(toast=ctx.t._("Only the member who typed this date can answer."))
+        flow = self.flows[run.flow]
+        if run.status != "active" or run.state == DONE or flow.index(run.state) != index:
+            return Outcome(toast=ctx.t._("This question is already closed."))
+        if not keep:
+            return Outcome(toast=ctx.t._("Reply to the question with the right date."),
+                           alert=True)
+        if len(day) != 8:
+            return Outcome(toast=ctx.t._("This button no longer works."))
+        value = date(int(day[:4]), int(day[4:6]), int(day[6:])).isoformat()
+        outcome = await self.record(ctx, run, flow.step(run.state), value)
+        outcome.toast = outcome.toast or ctx.t._("Saved ✓")
+        return outcome
+
+    async def _read_date(self, ctx: Ctx, text: str) -> DateReading:
+        # Relative dates count from the chat's today; the first natural-language reading
+        # loads dateparser's data, so it runs off the event loop.
+        today = self.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
+        return await asyncio.to_thread(read_date, text, today, (ctx.t.language, "nl", "en"))
+
+    def _date_problem(self, ctx: Ctx, reading: DateReading) -> str:
+        t, detail = ctx.t, reading.detail
+        if reading.problem == "impossible" and detail.get("wrong") == "day":
+            month = t.locale.months["format"]["wide"][detail["month"]]
+            return t._("There is no {day} {month}: that month has {days} days. Which date do "
+                       "you mean? Reply to the question again.", day=detail["day"],
+                       month=month, days=detail["days_in_month"])
+        if reading.problem == "impossible":
+            return t._("There is no month {month}: a year has twelve. Which date do you mean? "
+                       "Reply to the question again.", month=detail["month"])
+        return t._("I could not read that as a date. Try for example 15-03-2027, 3 feb or "
+                   "next Tuesday, as a reply to the question.")
+
+    async def _date_doubt(self, ctx: Ctx, run: Run, step: Step, day: date) -> Reply | None:
+        """A date in the past, or before the date it follows, is asked about first."""
+        t = ctx.t
+        today = self.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
+        text = None
+        if step.not_before is not None:
+            earlier = given(await ctx.repo.answers(run.id, step.not_before))
+            if step.not_before in earlier and day < date.fromisoformat(
+                    earlier[step.not_before]):
+                other = self.flows[run.flow].step(step.not_before)
+                text = t._("📅 {date} is before “{other}” ({other_date}). Is that right?",
+                           date=t.date(day), other=t.key(f"{other.key}.short"),
+                           other_date=t.date(date.fromisoformat(earlier[step.not_before])))
+        if text is None and day < today:
+            text = t._("📅 {date} is in the past. Is that right?", date=t.date(day))
+        if text is None:
+            return None
+        index = self.flows[run.flow].index(step.id)
+        user = max(ctx.actor.user_id, 0)  # an anonymous admin (the group's id): anyone may
+        return Reply(text, [[
+            Button(t._("✅ Yes, keep it"), f"dc:{run.id}:{index}:{day:%Y%m%d}:{user}"),
+            Button(t._("✏️ No, another date"), f"dx:{run.id}:{index}:0:{user}")]],
+            reply_to=ctx.message_id)
 
     async def active_run(self, ctx: Ctx) -> Run | None:
         """The run waiting for an answer in this chat, if any."""

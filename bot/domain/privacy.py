@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 from typing import TYPE_CHECKING
 
+from bot.domain.answers import show
 from bot.domain.context import Ctx, esc
 from bot.domain.replies import Button, Outcome, Reply
+from bot.domain.search import TAG
+from bot.domain.status import open_items, reached
 from bot.store.repo import export_chat, forget_chat
 
 if TYPE_CHECKING:
@@ -30,11 +34,12 @@ async def export(service: Service, ctx: Ctx) -> Outcome:
         Reply(ctx.t._("📦 Everything I hold for this chat, as data (JSON)."),
               file=(f"samenwerkbot-{stamp}.json", as_json)),
         Reply(ctx.t._("📄 The same, to read (Markdown)."),
-              file=(f"samenwerkbot-{stamp}.md", _markdown(service, ctx, data).encode())),
+              file=(f"samenwerkbot-{stamp}.md",
+                    (await _markdown(service, ctx, data)).encode())),
     ])
 
 
-def _markdown(service: Service, ctx: Ctx, data: dict[str, list[dict]]) -> str:
+async def _markdown(service: Service, ctx: Ctx, data: dict[str, list[dict]]) -> str:
     t = ctx.t
     orgs = {o["id"]: o["name"] for o in data["organisations"]}
     lines = ["# " + t._("Samenwerkbot: everything about this chat"), ""]
@@ -48,9 +53,24 @@ def _markdown(service: Service, ctx: Ctx, data: dict[str, list[dict]]) -> str:
         for answer in (a for a in data["answers"] if a["run_id"] == run["id"]):
             step = flow.step(answer["step"]) if flow and answer["step"] in flow.ids else None
             question = t.key(f"{step.key}.short") if step else answer["step"]
-            value = t._("skipped") if answer["skipped"] else _plain(answer["value"])
+            if answer["skipped"]:
+                value = t._("skipped")
+            elif step is not None:  # choices by their labels; after "Other", its text
+                value = unescape(TAG.sub("", show(step, answer["value"], t, answer["note"])))
+            else:
+                value = _plain(answer["value"])
             who = f"{answer['user_name']}, {orgs.get(answer['organisation_id'], '–')}"
             lines.append(f"- **{question}** ({who}, {answer['created_at']}): {value}")
+        if flow is not None:  # skipped means open here too
+            stored = await ctx.repo.run(run["id"])
+            answers = await ctx.repo.answers(run["id"])
+            partners = await ctx.repo.organisations(ctx.chat.id)
+            members = await ctx.repo.members(ctx.chat.id)
+            still = [t.key(f"{step.key}.short") + (f" ({who})" if who else "")
+                     for phase in reached(flow, stored)
+                     for step, who in open_items(phase, answers, partners, members)]
+            lines += ["", t._("Still open: {items}", items="; ".join(still)) if still
+                      else t._("Nothing is open in the phases reached so far.")]
     for checkin in data["checkins"]:
         lines += ["", "## " + t._("Check-in") + f" {checkin['opened_at']}", ""]
         for answer in (a for a in data["checkin_answers"] if a["checkin_id"] == checkin["id"]):
