@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from bot.adapters.telegram.limiter import Pace
+from bot.adapters.telegram.limiter import GroupPaces, Pace, counts_in_group
 
 
 async def test_the_pace_keeps_every_second_under_telegrams_limit():
@@ -24,3 +24,30 @@ async def test_the_pace_keeps_every_second_under_telegrams_limit():
         "never 29 within one second"
     assert min(b - a for a, b in pairwise(sent)) >= 1 / 29, "no bursts"
     assert sent[-1] < 300 / 28 + 0.3, "but no slower than that asks (27/s: 11.1 s)"
+
+
+async def test_a_group_gets_twenty_messages_in_any_minute_and_no_burst_waits():
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds + 0.002
+
+    groups = GroupPaces(clock=lambda: now[0], sleep=sleep)
+    sent = []
+    for _ in range(45):
+        await groups.wait(-100)
+        sent.append(now[0])
+    await groups.wait(-200)  # another group is not held up by this one
+    assert now[0] == sent[-1]
+    assert sent[:20] == [0.0] * 20, "a burst within the twenty goes out at once"
+    assert all(b - a >= 60 for a, b in zip(sent, sent[20:], strict=False)), \
+        "never 21 within one minute"
+    assert sent[-1] < 2 * 60 + 1, "and no slower than that asks"
+
+
+def test_only_messages_into_groups_count():
+    assert counts_in_group("sendMessage", -1001)
+    assert counts_in_group("editMessageText", -42)
+    assert not counts_in_group("sendMessage", 42)  # a private chat
+    assert not counts_in_group("getChatMember", -42)
+    assert not counts_in_group("sendChatAction", -42)

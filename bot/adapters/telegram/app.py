@@ -34,7 +34,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram import batch
-from bot.adapters.telegram.limiter import Pace, ResilientLimiter
+from bot.adapters.telegram.limiter import GroupPaces, Pace, ResilientLimiter
 from bot.adapters.telegram.render import show
 from bot.config import Settings
 from bot.domain.commands import menu
@@ -57,7 +57,8 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
     # limiter keeps under both and waits out a 429. Off only against a local Bot API
     # server (benchmarks): Telegram itself needs it.
     if rate_limiter is None:
-        rate_limiter = ResilientLimiter(max_retries=3, overall_max_rate=0, pace=Pace()) \
+        rate_limiter = ResilientLimiter(max_retries=3, overall_max_rate=0, group_max_rate=0,
+                                        pace=Pace(), groups=GroupPaces()) \
             if settings.rate_limit \
             else ResilientLimiter(max_retries=3, overall_max_rate=0, group_max_rate=0)
     app = (

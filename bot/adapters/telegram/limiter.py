@@ -1,7 +1,7 @@
-"""Every Bot API call goes through here: PTB's AIORateLimiter keeps each group within
-Telegram's 20 messages a minute and waits out a 429; `Pace` keeps all chats together
-under 30 a second; and a network failure or a 5xx is retried with back-off instead of
-failing the update."""
+"""Every Bot API call goes through here: a `Pace` per group keeps each group within
+Telegram's 20 messages in any minute; one `Pace` keeps all chats together under 30 a
+second; PTB's AIORateLimiter waits out a 429; and a network failure or a 5xx is retried
+with back-off instead of failing the update."""
 
 from __future__ import annotations
 
@@ -29,12 +29,12 @@ class Pace:
     be 60 ms before it matters (with 29, some 429s still showed under load).
     """
 
-    def __init__(self, count: int = 28, period: float = 1.0, *,
+    def __init__(self, count: int = 28, period: float = 1.0, *, spread: bool = True,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
         self.count = count
         self.period = period
-        self.gap = period / (count + 1)
+        self.gap = period / (count + 1) if spread else 0.0
         self.clock = clock
         self.sleep = sleep
         self.sent: deque[float] = deque(maxlen=count)
@@ -53,21 +53,61 @@ class Pace:
             self.sent.append(max(self.clock(), slot))
 
 
+class GroupPaces:
+    """A group gets at most 20 messages in any 60 seconds (Telegram counts a sliding
+    minute). PTB's group limiter is a leaky bucket, which lets up to 40 through in one
+    minute after a quiet spell; here a group's 21st message waits until its first is a
+    minute old. Bursts within the 20 go out at once: a question right after a summary
+    should not wait."""
+
+    def __init__(self, count: int = 20, period: float = 60.0, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        self.count, self.period, self.clock, self.sleep = count, period, clock, sleep
+        self.paces: dict[object, Pace] = {}
+
+    async def wait(self, chat_id: object) -> None:
+        pace = self.paces.get(chat_id)
+        if pace is None:
+            if len(self.paces) >= 1000:  # forget groups quiet for a minute
+                now = self.clock()
+                self.paces = {c: p for c, p in self.paces.items()
+                              if p.sent and now - p.sent[-1] < self.period}
+            pace = self.paces[chat_id] = Pace(self.count, self.period, spread=False,
+                                              clock=self.clock, sleep=self.sleep)
+        await pace.wait()
+
+
+def counts_in_group(endpoint: str, chat_id: object) -> bool:
+    """A message into a group (sent, edited, copied or forwarded), not a look-up or a
+    chat action. Groups have negative ids; a @username names a public one."""
+    group = isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
+    message = endpoint.startswith(("send", "edit", "copy", "forward")) \
+        and endpoint != "sendChatAction"
+    return group and message
+
+
 class ResilientLimiter(AIORateLimiter):
-    def __init__(self, *, pace: Pace | None = None, network_retries: int = 4,
-                 backoff: float = 0.5, **kwargs) -> None:
+    def __init__(self, *, pace: Pace | None = None, groups: GroupPaces | None = None,
+                 network_retries: int = 4, backoff: float = 0.5, **kwargs) -> None:
         super().__init__(**kwargs)
         self.pace = pace
+        self.groups = groups
         self.network_retries = network_retries
         self.backoff = backoff
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
-        if self.pace is not None and data.get("chat_id") is not None:
-            # Paced inside PTB's limiter, after any 429 pause, right before sending.
+        chat_id = data.get("chat_id")
+        if chat_id is not None and (self.pace is not None or self.groups is not None):
+            # Paced inside PTB's limiter, after any 429 pause, right before sending: first
+            # the group's minute, then the overall second.
             send = callback
 
             async def callback(*a, **kw):
-                await self.pace.wait()
+                if self.groups is not None and counts_in_group(endpoint, chat_id):
+                    await self.groups.wait(chat_id)
+                if self.pace is not None:
+                    await self.pace.wait()
                 return await send(*a, **kw)
 
         for attempt in range(self.network_retries + 1):
