@@ -94,6 +94,7 @@ async def test_reminder_once_and_a_divergent_summary(bot, fake, group, clock):
     assert "Vergeleken met de vorige check-in" in closing.text
     assert "Nog hetzelfde doel?: 2 van 2 positief (vorige keer 1 van 2)" in closing.text
     assert not closing.buttons
+    assert "Jullie zitten op één lijn. Met /checkin" in closing.text  # no schedule: set one
     assert not fake.errors, fake.errors
 
 

@@ -118,6 +118,7 @@ async def test_the_scan_with_a_chart(bot, fake, group):
     assert "De zwakste voorwaarde: ⚖️ Erkende belangen (2,7)" in text.text
     assert "Betekenisvol proces (3,0 punten)" in text.text  # 4.0 vs 1.0, the widest gap
     assert "Carla: De taakverdeling is <onduidelijk> & dat wringt" in text.text
+    assert "/pdca-ronde" in text.text and "/scan over een paar maanden" in text.text
     assert not fake.errors, fake.errors
 
 

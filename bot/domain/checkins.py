@@ -427,6 +427,15 @@ class CheckinDesk:
                               "Choose what you want to do:")]
             buttons = [[Button(label, f"nx:{checkin.id}:{kind}")]
                        for kind, label in self.next_steps(t)]
+        else:
+            schedule = await repo.schedule(chat_id)
+            if schedule is not None and schedule.next_at:
+                when = t.datetime(datetime.fromisoformat(schedule.next_at), schedule.timezone)
+                lines += ["", t._("✅ You are on the same page. Next check-in: {when}.",
+                                  when=when)]
+            else:
+                lines += ["", t._("✅ You are on the same page. /checkin sets a regular moment "
+                                  "for the next one.")]
         return Reply("\n".join(lines), buttons)
 
     def next_steps(self, t: Texts) -> list[tuple[str, str]]:

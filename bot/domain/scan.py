@@ -277,6 +277,9 @@ class ScanDesk:
             lines += [f"   • {esc(r.remark)}" if scan.anonymous else
                       f"   • {esc(r.user_name or former)}: {esc(r.remark)}"
                       for r in remarks]
+        lines += ["", t._("👉 <b>Next:</b> talk about the weakest condition, work on it in a "
+                          "/pdca round, and repeat the /scan in a few months to see what "
+                          "changed.")]
         return "\n".join(lines)
 
 
