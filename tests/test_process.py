@@ -93,6 +93,9 @@ async def test_the_whole_process(bot, fake, group):
     assert "15 maart 2027" in last.text and "1 juni 2027" in last.text
     done = await group.bot_says(containing="alle fases")
     assert "/afspraken" in done.text and "/checkin" in done.text  # the next steps
+    await bram.sends("/proces")
+    again = await group.bot_says(containing="alle fases al doorlopen")
+    assert "/afspraken" in again.text and "/scan" in again.text
 
     # Everything is in the database with the right author and organisation.
     repo = bot.repo
