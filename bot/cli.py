@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "console":
             from bot.adapters import console
             if args.command is None:
-                from bot.i18n import texts
+                from bot.core.i18n import texts
                 print(texts(settings.language)._(
                     "No TELEGRAM_BOT_TOKEN set, so this is the terminal console.\n"
                     "To run on Telegram: create a bot with @BotFather, then\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.i18n import LANGUAGES
+from bot.core.i18n import LANGUAGES
 
 SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 DEFAULT_API_URL = "https://api.telegram.org/bot"

@@ -9,7 +9,7 @@ from fakebot.conversation import Group
 from bot import config
 from bot.adapters.telegram.limiter import ResilientLimiter
 from bot.adapters.telegram.runner import Running, start
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 
 
 @pytest.fixture

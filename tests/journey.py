@@ -7,8 +7,8 @@ import re
 
 from fakebot.conversation import BotMessage, Group, Member
 
+from bot.core.i18n import texts
 from bot.domain.flows import Flow, Step, load_all
-from bot.i18n import texts
 
 FLOW: Flow = load_all()["process"]
 TITLES = {"verkennen": "Verkennen", "delen": "Delen", "overeenkomen": "Overeenkomen",
@@ -53,7 +53,7 @@ async def prompt(group: Group, after: BotMessage | None = None) -> BotMessage:
 
 
 def label(step: Step, choice: str) -> str:
-    from bot.i18n import texts
+    from bot.core.i18n import texts
     return texts("nl").key(step.choice_key(choice))
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.core.i18n import DOMAINS, LANGUAGES, texts
+from bot.core.paths import LOCALES
 from bot.domain.flows import load_all
 from bot.domain.tips import TipLibrary
-from bot.i18n import DOMAINS, LANGUAGES, texts
-from bot.paths import LOCALES
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 TAG = re.compile(r"</?(\w+)")

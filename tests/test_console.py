@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from bot.adapters.console import Console
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.domain.service import Service
 from bot.store.repo import Repo
 

@@ -11,7 +11,7 @@ import sys
 
 from fakebot.conversation import Group
 
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.store.repo import Repo
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from journey import FLOW, answer, label, question
 
+from bot.core.outcome import tg_len
 from bot.domain.engine import applicable
-from bot.domain.replies import tg_len
 
 ORGS = "Buurthuis\nVoedselbank"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console import Console
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
+from bot.core.paths import FLOWS, LOCALES
 from bot.domain.engine import DONE, Engine
 from bot.domain.flows import FlowError, load_all, parse
 from bot.domain.service import Service
 from bot.domain.tips import TipLibrary
-from bot.paths import FLOWS, LOCALES
 from bot.store.repo import Repo
 
 TIPS = TipLibrary()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot import config
 from bot.adapters.telegram.limiter import ResilientLimiter
 from bot.adapters.telegram.runner import start
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 
 SPECIAL = "<>&\"'*_`[]()~\\|#+-=.!\u200b\u200c\u200d\u200e\u200f\u202e\u2066\ufeff💪🏽👩‍👩‍👧"
 TEXT = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)),

@@ -6,9 +6,9 @@ from fakebot.conversation import Group
 from journey import FLOW, answer, question
 from test_tools import org_group
 
-from bot.domain.replies import tg_len
+from bot.core.entities import Answer, Member, Organisation
+from bot.core.outcome import tg_len
 from bot.domain.status import open_items
-from bot.store.repo import Answer, Member, Organisation
 
 VERKENNEN = len(FLOW.phase("verkennen").steps)
 

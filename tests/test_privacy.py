@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from journey import answer, question
 
 from bot import config
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.store.repo import Repo
 
 

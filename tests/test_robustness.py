@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from journey import answer, prompt, question, to_with_whom
 
-from bot.domain.replies import split, tg_len
+from bot.core.outcome import split, tg_len
 
 
 async def start_process(group, member):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.store.repo import Repo
 from bot.store.schema import MIGRATIONS
 

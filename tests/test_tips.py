@@ -7,9 +7,9 @@ import itertools
 import pytest
 from journey import answer, question
 
+from bot.core.i18n import LANGUAGES, texts
 from bot.domain.search import TipSearch
 from bot.domain.tips import TipLibrary
-from bot.i18n import LANGUAGES, texts
 
 LIBRARY = TipLibrary()
 SEARCH = TipSearch(LIBRARY, {lang: texts(lang) for lang in LANGUAGES})

@@ -14,12 +14,12 @@ import time
 import zlib
 from collections.abc import Callable
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.domain.context import Actor, ChatRef
-from bot.domain.replies import Button, Outcome, Reply
+from bot.core.clock import Clock
+from bot.core.context import Actor, ChatRef
+from bot.core.i18n import texts
+from bot.core.outcome import Button, Outcome, Reply
 from bot.domain.service import Service
-from bot.i18n import texts
 from bot.store.repo import Repo
 
 CHAT = ChatRef(-1, "group", "Console")

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.core.context import Ctx, esc
+from bot.core.entities import Answer
+from bot.core.i18n import mark as _
+from bot.core.outcome import Outcome, Reply, split
 from bot.domain.answers import show
-from bot.domain.context import Ctx, esc
 from bot.domain.dialog import by_organisation
-from bot.domain.replies import Outcome, Reply, split
 from bot.domain.schedule import Rule
 from bot.domain.search import TAG
-from bot.i18n import mark as _
-from bot.store.repo import Answer
 
 if TYPE_CHECKING:
     from bot.domain.service import Service

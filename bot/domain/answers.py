@@ -7,9 +7,9 @@ from datetime import date
 
 from babel import Locale
 
-from bot.domain.context import esc
+from bot.core.context import esc
+from bot.core.i18n import LANGUAGES, Texts
 from bot.domain.flows import Step
-from bot.i18n import LANGUAGES, Texts
 
 OTHER = "other"  # a choice with this id asks what the member means; the typed text is the answer
 MAX_ORGS = 12

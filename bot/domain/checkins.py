@@ -12,13 +12,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.context import Ctx, esc
+from bot.core.entities import Checkin
+from bot.core.i18n import Texts
+from bot.core.i18n import mark as _
+from bot.core.outcome import Button, Outcome, Reply
+from bot.core.ports import Store
 from bot.domain.answers import parse_date
-from bot.domain.context import Ctx, esc
-from bot.domain.replies import Button, Outcome, Reply
 from bot.domain.schedule import EVERY, Rule, next_time, parse_rule
-from bot.i18n import Texts
-from bot.i18n import mark as _
-from bot.store.repo import Checkin, Repo
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
@@ -240,12 +241,12 @@ class CheckinDesk:
         checkin_id = await self._open(ctx.repo, ctx.chat.id)
         return Outcome([await self._round_message(ctx.repo, ctx.t, checkin_id)])
 
-    async def _open(self, repo: Repo, chat_id: int) -> int:
+    async def _open(self, repo: Store, chat_id: int) -> int:
         now = self.clock.now()
         return await repo.open_checkin(chat_id, now, now + self.remind_after,
                                        now + self.close_after)
 
-    async def _round_message(self, repo: Repo, t: Texts, checkin_id: int,
+    async def _round_message(self, repo: Store, t: Texts, checkin_id: int,
                              edit: int | None = None) -> Reply:
         checkin = await repo.checkin(checkin_id)
         chat = await repo.chat(checkin.chat_id)
@@ -272,10 +273,10 @@ class CheckinDesk:
         return Reply(text, buttons, edit=edit,
                      prompt=None if edit else (None, f"checkin:{checkin_id}"))
 
-    async def _expected(self, repo: Repo, chat_id: int):
+    async def _expected(self, repo: Store, chat_id: int):
         return [m for m in await repo.members(chat_id) if m.user_id != chat_id]
 
-    async def _complete_members(self, repo: Repo, checkin_id: int) -> set[int]:
+    async def _complete_members(self, repo: Store, checkin_id: int) -> set[int]:
         given: dict[int, set[str]] = {}
         for answer in await repo.checkin_answers(checkin_id):
             given.setdefault(answer.user_id, set()).add(answer.question)
@@ -322,7 +323,7 @@ class CheckinDesk:
 
     # -- the clock ticks ----------------------------------------------------------
 
-    async def due(self, repo: Repo, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
+    async def due(self, repo: Store, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
         """Everything the schedule asks for at `now`: new rounds, unsent ones, reminders and
         closings. Due rounds are opened in one transaction; then each chat's message is
         made in its own and handed out at once, so sending starts while the rest is made."""
@@ -358,7 +359,7 @@ class CheckinDesk:
             if outcome.replies:
                 yield checkin.chat_id, outcome
 
-    async def _reminder(self, repo: Repo, t: Texts, checkin: Checkin) -> list[Reply]:
+    async def _reminder(self, repo: Store, t: Texts, checkin: Checkin) -> list[Reply]:
         done = await self._complete_members(repo, checkin.id)
         waiting = [m.name for m in await self._expected(repo, checkin.chat_id)
                    if m.user_id not in done]
@@ -370,13 +371,13 @@ class CheckinDesk:
                           when=t.datetime(_when(checkin.close_at), chat.timezone)),
                       reply_to=checkin.message_id)]
 
-    async def _close(self, repo: Repo, t: Texts, checkin: Checkin) -> list[Reply]:
+    async def _close(self, repo: Store, t: Texts, checkin: Checkin) -> list[Reply]:
         await repo.close_checkin(checkin.id, self.clock.now())
         if checkin.message_id is None and not await repo.checkin_answers(checkin.id):
             return []  # never shown (the bot could not reach the chat): nothing to sum up
         return [await self.summary(repo, t, checkin)]
 
-    async def summary(self, repo: Repo, t: Texts, checkin: Checkin) -> Reply:
+    async def summary(self, repo: Store, t: Texts, checkin: Checkin) -> Reply:
         chat_id = checkin.chat_id
         answers = await repo.checkin_answers(checkin.id)
         orgs = {o.id: o.name for o in await repo.organisations(chat_id)}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.context import Ctx, esc
+from bot.core.i18n import LANGUAGES, texts
+from bot.core.i18n import mark as _
+from bot.core.outcome import Button, Outcome, Reply
 from bot.domain import agreement, privacy, tipdesk
-from bot.domain.context import Ctx, esc
-from bot.domain.replies import Button, Outcome, Reply
-from bot.i18n import LANGUAGES, texts
-from bot.i18n import mark as _
 
 if TYPE_CHECKING:
     from bot.domain.service import Service

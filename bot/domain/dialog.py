@@ -10,15 +10,15 @@ import asyncio
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
+from bot.core.clock import Clock
+from bot.core.context import Ctx, esc
+from bot.core.entities import Answer, Organisation, Run
+from bot.core.outcome import MAX_TEXT, Button, Outcome, Reply, split, tg_len
 from bot.domain.answers import OTHER, parse_organisations, show
-from bot.domain.context import Ctx, esc
 from bot.domain.dates import DateReading, read_date
 from bot.domain.engine import DONE, Engine, applicable, holds
 from bot.domain.flows import Flow, Phase, Step
-from bot.domain.replies import MAX_TEXT, Button, Outcome, Reply, split, tg_len
 from bot.domain.tips import TipLibrary
-from bot.store.repo import Answer, Organisation, Run
 
 TEXT_KINDS = ("text", "date", "organisations")
 # Telegram's apps send a text longer than 4096 characters as several messages; in a

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.paths import FLOWS
+from bot.core.paths import FLOWS
 
 KINDS = ("text", "choice", "multi", "scale", "yesno", "date", "organisations")
 SCOPES = ("group", "organisation", "member")

@@ -6,12 +6,11 @@ import json
 from html import unescape
 from typing import TYPE_CHECKING
 
+from bot.core.context import Ctx, esc
+from bot.core.outcome import Button, Outcome, Reply
 from bot.domain.answers import show
-from bot.domain.context import Ctx, esc
-from bot.domain.replies import Button, Outcome, Reply
 from bot.domain.search import TAG
 from bot.domain.status import open_items, reached
-from bot.store.repo import export_chat, forget_chat
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 async def export(service: Service, ctx: Ctx) -> Outcome:
     if not await service.admin(ctx):
         return Outcome().say(ctx.t._("Only the group's admins can do that."))
-    data = await export_chat(ctx.repo, ctx.chat.id)
+    data = await ctx.repo.export_chat(ctx.chat.id)
     for row in data["answers"] + data["checkin_answers"]:
         if isinstance(row.get("value"), str):
             try:
@@ -104,7 +103,7 @@ async def press_forget(service: Service, ctx: Ctx, answer: str,
         return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
     if answer != "yes":
         return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
-    await forget_chat(ctx.repo, ctx.chat.id)
+    await ctx.repo.forget_chat(ctx.chat.id)
     return Outcome([Reply(t._("🗑 Done: everything I held for this chat is deleted, and its "
                               "check-ins have stopped."), edit=message_id)],
                    toast=t._("Deleted"))
@@ -156,7 +155,7 @@ async def press_forget_me(service: Service, ctx: Ctx, answer: str,
     if answer != "yes":
         return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
     count = await ctx.repo.forget_member(ctx.actor.user_id)
-    await forget_chat(ctx.repo, ctx.chat.id)
+    await ctx.repo.forget_chat(ctx.chat.id)
     return Outcome([Reply(t._("🗑 Done: {n} answers no longer carry your name, and I forgot "
                               "you as a member everywhere.", n=count), edit=message_id)],
                    toast=t._("Deleted"))

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 import yaml
 from babel.numbers import format_decimal
 
-from bot.domain.context import Ctx, esc
-from bot.domain.replies import Button, Outcome, Reply
-from bot.i18n import Texts
-from bot.paths import FLOWS
-from bot.store.repo import Repo, Scan, ScanScore
+from bot.core.context import Ctx, esc
+from bot.core.entities import Scan, ScanScore
+from bot.core.i18n import Texts
+from bot.core.outcome import Button, Outcome, Reply
+from bot.core.paths import FLOWS
+from bot.core.ports import Store
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
@@ -142,7 +143,7 @@ class ScanDesk:
         digest = hashlib.sha256(f"{scan.salt}:{ctx.actor.user_id}".encode()).digest()
         return int.from_bytes(digest[:7], "big")
 
-    async def _complete(self, repo: Repo, scan: Scan) -> set[int]:
+    async def _complete(self, repo: Store, scan: Scan) -> set[int]:
         given: dict[int, set[str]] = {}
         for item in await repo.scan_scores(scan.id):
             if item.score is not None:
@@ -175,7 +176,7 @@ class ScanDesk:
 
     # -- the result -----------------------------------------------------------------
 
-    async def result(self, repo: Repo, scan: Scan) -> Result:
+    async def result(self, repo: Store, scan: Scan) -> Result:
         scores = [s for s in await repo.scan_scores(scan.id) if s.score is not None]
         orgs = {o.id: o.name for o in await repo.organisations(scan.chat_id)}
         ids = self._ids()

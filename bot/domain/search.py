@@ -7,8 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.core.i18n import LANGUAGES, Texts
 from bot.domain.tips import Tip, TipLibrary
-from bot.i18n import LANGUAGES, Texts
 
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")

@@ -13,20 +13,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.clock import Clock
+from bot.core.clock import Clock
+from bot.core.context import Actor, ChatRef, Ctx
+from bot.core.i18n import LANGUAGES, Texts, pick_language, texts
+from bot.core.outcome import Outcome, Reply
+from bot.core.paths import FLOWS, LOCALES
+from bot.core.ports import Store
 from bot.domain import commands
 from bot.domain.checkins import CheckinDesk
-from bot.domain.context import Actor, ChatRef, Ctx
 from bot.domain.dialog import Dialog
 from bot.domain.flows import load_all
-from bot.domain.replies import Outcome, Reply
 from bot.domain.scan import ScanDesk, load_conditions
 from bot.domain.search import TipSearch
 from bot.domain.tipdesk import InlineTip, inline
 from bot.domain.tips import TipLibrary
-from bot.i18n import LANGUAGES, Texts, pick_language, texts
-from bot.paths import FLOWS, LOCALES
-from bot.store.repo import Repo, forget_chat
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ async def _everyone_is_admin(chat_id: int, user_id: int) -> bool:
 
 
 class Service:
-    def __init__(self, repo: Repo, clock: Clock, *, language: str = "nl",
+    def __init__(self, repo: Store, clock: Clock, *, language: str = "nl",
                  timezone: str = "Europe/Amsterdam", is_admin: AdminCheck = _everyone_is_admin,
                  bot_username: str = "", flows_dir: Path = FLOWS,
                  locales: Path = LOCALES, remind_after: timedelta = timedelta(days=1),
@@ -61,7 +61,7 @@ class Service:
         self.scans = ScanDesk(self, load_conditions(flows_dir / "scan.yaml"))
 
     @classmethod
-    def from_settings(cls, repo: Repo, settings, clock: Clock) -> Service:
+    def from_settings(cls, repo: Store, settings, clock: Clock) -> Service:
         """The service as the settings describe it (Telegram and console alike)."""
         return cls(repo, clock, language=settings.language, timezone=settings.timezone,
                    remind_after=settings.remind_after, close_after=settings.close_after,
@@ -170,7 +170,7 @@ class Service:
                 now - self.retention + timedelta(days=30)):
             async with self.repo.transaction():
                 if datetime.fromisoformat(last_active) < now - self.retention:
-                    await forget_chat(self.repo, chat_id)
+                    await self.repo.forget_chat(chat_id)
                     log.info("chat %s unused for %s days: its data is deleted", chat_id,
                              self.retention.days)
                 elif warned is None:

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.domain.context import Ctx, esc
+from bot.core.context import Ctx, esc
+from bot.core.entities import Answer, Member, Organisation, Run
+from bot.core.outcome import Button, Outcome, Reply, split
 from bot.domain.dialog import given, position
 from bot.domain.engine import DONE, applicable
 from bot.domain.flows import Flow, Phase, Step
-from bot.domain.replies import Button, Outcome, Reply, split
-from bot.store.repo import Answer, Member, Organisation, Run
 
 if TYPE_CHECKING:
     from bot.domain.service import Service

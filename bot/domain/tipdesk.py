@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.domain.context import Ctx, esc
-from bot.domain.replies import Button, Outcome, Reply
+from bot.core.context import Ctx, esc
+from bot.core.i18n import Texts
+from bot.core.outcome import Button, Outcome, Reply
 from bot.domain.search import TAG
 from bot.domain.tips import Tip
-from bot.i18n import Texts
 
 if TYPE_CHECKING:
     from bot.domain.service import Service

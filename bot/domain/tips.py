@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.i18n import Texts
-from bot.paths import FLOWS
+from bot.core.i18n import Texts
+from bot.core.paths import FLOWS
 
 
 @dataclass(frozen=True)

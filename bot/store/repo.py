@@ -6,120 +6,25 @@ import asyncio
 import json
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
 
+from bot.core.entities import (
+    Answer,
+    Chat,
+    Checkin,
+    CheckinAnswer,
+    Member,
+    Organisation,
+    Prompt,
+    Run,
+    Scan,
+    ScanScore,
+    Schedule,
+)
 from bot.store.schema import MIGRATIONS
-
-
-@dataclass
-class Chat:
-    id: int
-    type: str
-    title: str
-    language: str
-    timezone: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class Organisation:
-    id: int
-    name: str
-
-
-@dataclass
-class Member:
-    user_id: int
-    name: str
-    organisation_id: int | None
-    anonymous_admin: bool
-
-
-@dataclass
-class Run:
-    id: int
-    chat_id: int
-    flow: str
-    number: int
-    state: str
-    status: str
-
-
-@dataclass
-class Answer:
-    id: int
-    step: str
-    user_id: int
-    user_name: str
-    organisation_id: int | None
-    value: object
-    skipped: bool
-    created_at: str
-    message_id: int | None = None
-    note: str | None = None  # what the member typed after choosing "Other"
-
-
-@dataclass
-class Schedule:
-    chat_id: int
-    rule: str
-    timezone: str
-    next_at: str | None
-    paused_until: str | None
-
-
-@dataclass
-class Checkin:
-    id: int
-    chat_id: int
-    opened_at: str
-    closed_at: str | None
-    reminded_at: str | None
-    remind_at: str | None
-    close_at: str | None
-    message_id: int | None
-
-
-@dataclass
-class CheckinAnswer:
-    user_id: int
-    user_name: str
-    organisation_id: int | None
-    question: str
-    value: str
-
-
-@dataclass
-class Scan:
-    id: int
-    chat_id: int
-    number: int
-    anonymous: int
-    salt: str
-    opened_at: str
-    closed_at: str | None
-    message_id: int | None
-
-
-@dataclass
-class ScanScore:
-    respondent: int
-    user_name: str
-    organisation_id: int | None
-    condition: str
-    score: int | None
-    remark: str | None
-
-
-@dataclass
-class Prompt:
-    run_id: int | None
-    step: str
-    kind: str = "question"  # question | other (explain "Other") | more (rest of an answer)
 
 
 class Cipher:
@@ -161,6 +66,23 @@ _BATCH: ContextVar[set[int] | None] = ContextVar("repo_batch", default=None)
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+# Every table that holds a chat's data, and how its rows are found.
+CHAT_TABLES = {
+    "chats": "id = ?",
+    "organisations": "chat_id = ?",
+    "members": "chat_id = ?",
+    "flow_runs": "chat_id = ?",
+    "answers": "chat_id = ?",
+    "prompts": "chat_id = ?",
+    "drafts": "chat_id = ?",
+    "schedules": "chat_id = ?",
+    "checkins": "chat_id = ?",
+    "checkin_answers": "chat_id = ?",
+    "scans": "chat_id = ?",
+    "scan_scores": "chat_id = ?",
+}
 
 
 class Repo:
@@ -793,39 +715,22 @@ class Repo:
         return row[0]
 
 
-# Every table that holds a chat's data, and how its rows are found.
-CHAT_TABLES = {
-    "chats": "id = ?",
-    "organisations": "chat_id = ?",
-    "members": "chat_id = ?",
-    "flow_runs": "chat_id = ?",
-    "answers": "chat_id = ?",
-    "prompts": "chat_id = ?",
-    "drafts": "chat_id = ?",
-    "schedules": "chat_id = ?",
-    "checkins": "chat_id = ?",
-    "checkin_answers": "chat_id = ?",
-    "scans": "chat_id = ?",
-    "scan_scores": "chat_id = ?",
-}
+    async def export_chat(self, chat_id: int) -> dict[str, list[dict]]:
+        """Every row the bot holds for one chat, table by table, answers opened."""
+        result = {}
+        for table, where in CHAT_TABLES.items():
+            rows = await self._all(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid",
+                                   (chat_id,))
+            result[table] = [dict(row) for row in rows]
+        for table, column in (("answers", "value"), ("answers", "note"),
+                              ("checkin_answers", "value"), ("scan_scores", "remark")):
+            for row in result[table]:
+                if row[column]:
+                    row[column] = self.cipher.open(row[column])
+        return result
 
-
-async def export_chat(repo: Repo, chat_id: int) -> dict[str, list[dict]]:
-    """Every row the bot holds for one chat, table by table, answers opened."""
-    result = {}
-    for table, where in CHAT_TABLES.items():
-        rows = await repo._all(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", (chat_id,))
-        result[table] = [dict(row) for row in rows]
-    for table, column in (("answers", "value"), ("answers", "note"), ("checkin_answers", "value"),
-                          ("scan_scores", "remark")):
-        for row in result[table]:
-            if row[column]:
-                row[column] = repo.cipher.open(row[column])
-    return result
-
-
-async def forget_chat(repo: Repo, chat_id: int) -> None:
-    """Delete every row of one chat (children first, so no foreign key is left dangling)."""
-    repo._invalidate(chat_id)
-    for table in reversed(list(CHAT_TABLES)):
-        await repo.db.execute(f"DELETE FROM {table} WHERE {CHAT_TABLES[table]}", (chat_id,))
+    async def forget_chat(self, chat_id: int) -> None:
+        """Delete every row of one chat (children first, so no foreign key is left dangling)."""
+        self._invalidate(chat_id)
+        for table in reversed(list(CHAT_TABLES)):
+            await self.db.execute(f"DELETE FROM {table} WHERE {CHAT_TABLES[table]}", (chat_id,))

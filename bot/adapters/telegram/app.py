@@ -37,11 +37,11 @@ from bot.adapters.telegram import batch
 from bot.adapters.telegram.limiter import GroupPaces, Pace, ResilientLimiter
 from bot.adapters.telegram.render import show
 from bot.config import Settings
+from bot.core.context import Actor, ChatRef
+from bot.core.i18n import LANGUAGES
+from bot.core.outcome import Outcome, Reply
 from bot.domain.commands import menu
-from bot.domain.context import Actor, ChatRef
-from bot.domain.replies import Outcome, Reply
 from bot.domain.service import Service
-from bot.i18n import LANGUAGES
 
 log = logging.getLogger(__name__)
 

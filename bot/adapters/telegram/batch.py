@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from telegram import Update
 from telegram.ext import Application
 
-from bot.domain.replies import Reply
+from bot.core.outcome import Reply
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.domain.replies import Reply
+from bot.core.outcome import Reply
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from telegram.ext import Application
 from bot.adapters.telegram import webhook
 from bot.adapters.telegram.app import build, register_commands, run_schedules
 from bot.adapters.telegram.updates import UpdateLoop
-from bot.clock import Clock
 from bot.config import Settings
+from bot.core.clock import Clock
 from bot.domain.service import Service
 from bot.store.repo import Repo
 

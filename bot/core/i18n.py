@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from bot.paths import LOCALES
+from bot.core.paths import LOCALES
 
 LANGUAGES = ("nl", "en")
 DOMAINS = ("messages", "flows", "tips")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape as _escape
 
-from bot.i18n import Texts
-from bot.store.repo import Chat, Member, Repo
+from bot.core.entities import Chat, Member
+from bot.core.i18n import Texts
+from bot.core.ports import Store
 
 
 def esc(text: str) -> str:
@@ -37,7 +38,7 @@ class Actor:
 class Ctx:
     """Everything one handler needs, loaded once per event."""
 
-    repo: Repo
+    repo: Store
     chat: Chat
     ref: ChatRef
     actor: Actor
