@@ -7,8 +7,8 @@ import re
 
 from fakebot.conversation import BotMessage, Group, Member
 
+from bot.core.flows import Flow, Step, load_all
 from bot.core.i18n import texts
-from bot.domain.flows import Flow, Step, load_all
 
 FLOW: Flow = load_all()["process"]
 TITLES = {"verkennen": "Verkennen", "delen": "Delen", "overeenkomen": "Overeenkomen",

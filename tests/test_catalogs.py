@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.core.flows import load_all
 from bot.core.i18n import DOMAINS, LANGUAGES, texts
 from bot.core.paths import LOCALES
-from bot.domain.flows import load_all
 from bot.domain.tips import TipLibrary
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.dates import DateReading, read_date
+from bot.core.dates import DateReading, read_date
 
 TODAY = date(2026, 12, 1)  # a Tuesday
 
@@ -165,7 +165,7 @@ def test_dateparser_is_imported_only_when_needed():
     # Start-up time and memory are benchmarked: importing the module must not load dateparser,
     # and a plain numeric date is read without it.
     code = (
-        "import sys; from datetime import date; from bot.domain.dates import read_date; "
+        "import sys; from datetime import date; from bot.core.dates import read_date; "
         "read_date('15-03-2027', date(2026, 12, 1)); assert 'dateparser' not in sys.modules; "
         "read_date('morgen', date(2026, 12, 1)); assert 'dateparser' in sys.modules"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from journey import FLOW, answer, label, question
 
 from bot.core.outcome import tg_len
-from bot.domain.engine import applicable
+from bot.core.progress import applicable
 
 ORGS = "Buurthuis\nVoedselbank"
 

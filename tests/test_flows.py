@@ -9,9 +9,10 @@ import pytest
 
 from bot.adapters.console import Console
 from bot.core.clock import FakeClock
+from bot.core.flows import FlowError, load_all, parse
 from bot.core.paths import FLOWS, LOCALES
-from bot.domain.engine import DONE, Engine
-from bot.domain.flows import FlowError, load_all, parse
+from bot.core.progress import DONE
+from bot.domain.engine import Engine
 from bot.domain.service import Service
 from bot.domain.tips import TipLibrary
 from bot.store.repo import Repo

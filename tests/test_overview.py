@@ -8,7 +8,7 @@ from test_tools import org_group
 
 from bot.core.entities import Answer, Member, Organisation
 from bot.core.outcome import tg_len
-from bot.domain.status import open_items
+from bot.core.progress import open_items
 
 VERKENNEN = len(FLOW.phase("verkennen").steps)
 

@@ -8,7 +8,7 @@ import json
 from fakebot.conversation import Group
 from journey import answer, join_organisations, wording
 
-from bot.domain.flows import load_all
+from bot.core.flows import load_all
 from bot.store.repo import CHAT_TABLES
 
 PDCA = load_all()["pdca"]

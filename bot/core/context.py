@@ -7,7 +7,7 @@ from html import escape as _escape
 
 from bot.core.entities import Chat, Member
 from bot.core.i18n import Texts
-from bot.core.ports import Store
+from bot.core.ports import AdminCheck, Store
 
 
 def esc(text: str) -> str:
@@ -45,7 +45,14 @@ class Ctx:
     member: Member
     t: Texts
     message_id: int | None = None
+    check_admin: AdminCheck | None = None  # the adapter's: is this user an admin here?
 
     @property
     def in_group(self) -> bool:
         return self.ref.is_group
+
+    async def is_admin(self) -> bool:
+        """Admins of a group (anonymous admins count); everyone in a private chat."""
+        if not self.in_group or self.actor.anonymous_admin or self.check_admin is None:
+            return True
+        return await self.check_admin(self.chat.id, self.actor.user_id)

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.core.answers import show
 from bot.core.context import Ctx, esc
 from bot.core.entities import Answer
 from bot.core.i18n import mark as _
 from bot.core.outcome import Outcome, Reply, split
-from bot.domain.answers import show
-from bot.domain.dialog import by_organisation
+from bot.core.progress import by_organisation
 from bot.domain.schedule import Rule
 from bot.domain.search import TAG
 

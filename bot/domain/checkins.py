@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.answers import parse_date
 from bot.core.context import Ctx, esc
 from bot.core.entities import Checkin
 from bot.core.i18n import Texts
 from bot.core.i18n import mark as _
 from bot.core.outcome import Button, Outcome, Reply
 from bot.core.ports import Store
-from bot.domain.answers import parse_date
 from bot.domain.schedule import EVERY, Rule, next_time, parse_rule
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class CheckinDesk:
             return await self._overview(ctx)
         if first in ("now", "nu"):
             return await self.start_now(ctx)
-        if not await self.service.admin(ctx):
+        if not await ctx.is_admin():
             return Outcome().say(ctx.t._("Only the group's admins can do that."))
         if first in ("off", "uit", "stop"):
             await ctx.repo.delete_schedule(ctx.chat.id)
@@ -200,7 +200,7 @@ class CheckinDesk:
     async def press_schedule(self, ctx: Ctx, parts: list[str], message_id: int | None) -> Outcome:
         """The schedule buttons: how often, then which day, then what time."""
         t = ctx.t
-        if not await self.service.admin(ctx):
+        if not await ctx.is_admin():
             return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
         every = parts[0] if parts else ""
         if every == "off":

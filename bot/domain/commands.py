@@ -192,7 +192,7 @@ async def set_language(service: Service, ctx: Ctx, choice: str,
     if choice not in LANGUAGES:
         return Outcome().say(ctx.t._("I speak: {languages}. For example: /language en",
                                      languages=", ".join(LANGUAGES)))
-    if not await service.admin(ctx):
+    if not await ctx.is_admin():
         return _admins_only(ctx)
     await ctx.repo.set_language(ctx.chat.id, choice)
     t = service.texts(choice)
@@ -203,7 +203,7 @@ async def set_language(service: Service, ctx: Ctx, choice: str,
 async def cmd_process(service: Service, ctx: Ctx, args: str) -> Outcome:
     word = args.split()[0].lower() if args.split() else ""
     if word in ("restart", "opnieuw"):
-        if not await service.admin(ctx):
+        if not await ctx.is_admin():
             return _admins_only(ctx)
         return await service.dialog.restart_phase(ctx, PROCESS)
     return await service.dialog.start_or_continue(ctx, PROCESS)
@@ -222,7 +222,7 @@ async def cmd_tip(service: Service, ctx: Ctx, args: str) -> Outcome:
 async def cmd_pdca(service: Service, ctx: Ctx, args: str) -> Outcome:
     word = args.split()[0].lower() if args.split() else ""
     if word in ("restart", "opnieuw"):
-        if not await service.admin(ctx):
+        if not await ctx.is_admin():
             return _admins_only(ctx)
         return await service.dialog.restart_phase(ctx, "pdca")
     return await service.dialog.start_or_continue(ctx, "pdca")
@@ -267,7 +267,7 @@ async def cmd_org(service: Service, ctx: Ctx, args: str) -> Outcome:
     orgs = await ctx.repo.organisations(ctx.chat.id)
     if word in ("add", "toevoegen", "rename", "hernoem", "hernoemen", "remove", "verwijder",
                 "verwijderen"):
-        if not await service.admin(ctx):
+        if not await ctx.is_admin():
             return _admins_only(ctx)
         return await _change_organisations(service, ctx, word, rest, orgs)
     if not orgs:

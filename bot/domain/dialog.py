@@ -10,48 +10,30 @@ import asyncio
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.core.answers import OTHER, parse_organisations, show
 from bot.core.clock import Clock
 from bot.core.context import Ctx, esc
+from bot.core.dates import DateReading, read_date
 from bot.core.entities import Answer, Organisation, Run
+from bot.core.flows import Flow, Phase, Step
 from bot.core.outcome import MAX_TEXT, Button, Outcome, Reply, split, tg_len
-from bot.domain.answers import OTHER, parse_organisations, show
-from bot.domain.dates import DateReading, read_date
-from bot.domain.engine import DONE, Engine, applicable, holds
-from bot.domain.flows import Flow, Phase, Step
+from bot.core.progress import (
+    DONE,
+    applicable,
+    by_member,
+    by_organisation,
+    given,
+    holds,
+    position,
+    progress_bar,
+)
+from bot.domain.engine import Engine
 from bot.domain.tips import TipLibrary
 
 TEXT_KINDS = ("text", "date", "organisations")
 # Telegram's apps send a text longer than 4096 characters as several messages; in a
 # group the bot sees only the first (the one that replies to the question).
 LONG = 3800
-
-
-def progress_bar(done: int, total: int) -> str:
-    """One block per question (a long phase is scaled to ten blocks)."""
-    width = min(total, 10)
-    filled = round(width * done / total) if total else 0
-    return "▰" * filled + "▱" * (width - filled)
-
-
-def given(answers: list[Answer]) -> dict[str, object]:
-    """The group's latest real answer per step (what conditions look at)."""
-    return {a.step: a.value for a in answers if not a.skipped}
-
-
-def position(flow: Flow, step: Step, answers: dict[str, object]) -> tuple[int, int]:
-    """Question i of n in its phase, counting only the questions the group will see
-    (a conditional question counts once the answer it depends on asks for it)."""
-    shown = [s for s in flow.phase(step.phase).steps if s is step or applicable(s, answers)]
-    return shown.index(step) + 1, len(shown)
-
-
-def by_organisation(answers: list[Answer], step: str) -> dict[int | None, Answer]:
-    """The answer that counts per organisation: its last one (skips do not count)."""
-    return {a.organisation_id: a for a in answers if a.step == step and not a.skipped}
-
-
-def by_member(answers: list[Answer], step: str) -> dict[int, Answer]:
-    return {a.user_id: a for a in answers if a.step == step and not a.skipped}
 
 
 class Dialog:

@@ -11,21 +11,8 @@ from dataclasses import dataclass, field
 
 from transitions import Machine
 
-from bot.domain.flows import Condition, Flow, Step
-
-DONE = "done"
-
-
-def holds(condition: Condition, answers: dict[str, object]) -> bool:
-    """Is the group's answer to the condition's step one of its values?"""
-    given = answers.get(condition.step)
-    given = given if isinstance(given, list) else [given]
-    return any(str(v) in condition.values for v in given)
-
-
-def applicable(step: Step, answers: dict[str, object]) -> bool:
-    """Is this step asked, given the group's answers so far?"""
-    return step.when is None or holds(step.when, answers)
+from bot.core.flows import Flow, Step
+from bot.core.progress import DONE, applicable
 
 
 @dataclass

@@ -6,18 +6,18 @@ import json
 from html import unescape
 from typing import TYPE_CHECKING
 
+from bot.core.answers import show
 from bot.core.context import Ctx, esc
 from bot.core.outcome import Button, Outcome, Reply
-from bot.domain.answers import show
+from bot.core.progress import open_items, reached
 from bot.domain.search import TAG
-from bot.domain.status import open_items, reached
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
 
 
 async def export(service: Service, ctx: Ctx) -> Outcome:
-    if not await service.admin(ctx):
+    if not await ctx.is_admin():
         return Outcome().say(ctx.t._("Only the group's admins can do that."))
     data = await ctx.repo.export_chat(ctx.chat.id)
     for row in data["answers"] + data["checkin_answers"]:
@@ -86,7 +86,7 @@ def _plain(value: object) -> str:
 
 async def ask_forget(service: Service, ctx: Ctx) -> Outcome:
     t = ctx.t
-    if not await service.admin(ctx):
+    if not await ctx.is_admin():
         return Outcome().say(t._("Only the group's admins can do that."))
     return Outcome([Reply(
         t._("⚠️ <b>Delete everything?</b>\nThis removes all organisations, members, answers, "
@@ -99,7 +99,7 @@ async def ask_forget(service: Service, ctx: Ctx) -> Outcome:
 async def press_forget(service: Service, ctx: Ctx, answer: str,
                        message_id: int | None) -> Outcome:
     t = ctx.t
-    if not await service.admin(ctx):
+    if not await ctx.is_admin():
         return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
     if answer != "yes":
         return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])

@@ -70,7 +70,7 @@ class ScanDesk:
                 return await self.last_result(ctx)
             if current is None:
                 return Outcome().say(t._("There is no open scan. /scan starts one."))
-            if not await self.service.admin(ctx):
+            if not await ctx.is_admin():
                 return Outcome().say(t._("Only the group's admins can do that."))
             return Outcome(await self.close(ctx, current))
         if current is not None:
@@ -86,7 +86,7 @@ class ScanDesk:
     async def press(self, ctx: Ctx, parts: list[str], message_id: int | None) -> Outcome:
         t = ctx.t
         if parts[:1] == ["new"]:
-            if not await self.service.admin(ctx):
+            if not await ctx.is_admin():
                 return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
             if await ctx.repo.latest_scan(ctx.chat.id, closed=False):
                 return Outcome(toast=t._("A scan is open: score it above."))
@@ -99,7 +99,7 @@ class ScanDesk:
         if scan is None or scan.chat_id != ctx.chat.id:
             return Outcome(toast=t._("This button does not belong to this chat."))
         if parts[1] == "9":  # the result button
-            if not await self.service.admin(ctx):
+            if not await ctx.is_admin():
                 return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
             if scan.closed_at:
                 return Outcome(toast=t._("This scan is already closed."))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.core.clock import Clock
 from bot.core.context import Actor, ChatRef, Ctx
+from bot.core.flows import load_all
 from bot.core.i18n import LANGUAGES, Texts, pick_language, texts
 from bot.core.outcome import Outcome, Reply
 from bot.core.paths import FLOWS, LOCALES
@@ -22,7 +23,6 @@ from bot.core.ports import Store
 from bot.domain import commands
 from bot.domain.checkins import CheckinDesk
 from bot.domain.dialog import Dialog
-from bot.domain.flows import load_all
 from bot.domain.scan import ScanDesk, load_conditions
 from bot.domain.search import TipSearch
 from bot.domain.tipdesk import InlineTip, inline
@@ -75,7 +75,8 @@ class Service:
                                            now)
         member = await self.repo.ensure_member(ref.id, actor.user_id, actor.name,
                                                actor.anonymous_admin, now)
-        return Ctx(self.repo, chat, ref, actor, member, self.texts(chat.language), message_id)
+        return Ctx(self.repo, chat, ref, actor, member, self.texts(chat.language), message_id,
+                   lambda chat_id, user_id: self.is_admin(chat_id, user_id))
 
     async def _handle(self, update_id: int | None, ref: ChatRef, actor: Actor,
                       message_id: int | None, work) -> Outcome:
@@ -88,9 +89,7 @@ class Service:
             return await work(ctx)
 
     async def admin(self, ctx: Ctx) -> bool:
-        if not ctx.in_group or ctx.actor.anonymous_admin:
-            return True
-        return await self.is_admin(ctx.chat.id, ctx.actor.user_id)
+        return await ctx.is_admin()
 
     # -- what adapters call -------------------------------------------------------
 

@@ -13,52 +13,16 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx, esc
-from bot.core.entities import Answer, Member, Organisation, Run
+from bot.core.entities import Member, Organisation, Run
+from bot.core.flows import Flow
 from bot.core.outcome import Button, Outcome, Reply, split
-from bot.domain.dialog import given, position
-from bot.domain.engine import DONE, applicable
-from bot.domain.flows import Flow, Phase, Step
+from bot.core.progress import DONE, applicable, given, open_items, position, reached
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
 
 PROCESS = "process"
 PREFIX = "st"
-
-
-def open_items(phase: Phase, answers: list[Answer], orgs: list[Organisation],
-               members: list[Member]) -> list[tuple[Step, str | None]]:
-    """What is still open in a phase: (step, organisation or member name, or None).
-
-    A question is open while it has no real answer: a skipped one is open too. Steps whose
-    condition does not hold are not asked, so never open. An organisation-scope step is
-    open for each organisation without a real answer of its own (for the group as a whole
-    when the chat has no organisations yet); a member-scope step, for each member without
-    one. A group-scope step, or one that collects answers, is open until anyone answers.
-    """
-    real = [a for a in answers if not a.skipped]
-    group = given(answers)
-    items: list[tuple[Step, str | None]] = []
-    for step in phase.steps:
-        if not applicable(step, group):
-            continue
-        mine = [a for a in real if a.step == step.id]
-        if step.scope == "organisation" and orgs and not step.collect:
-            done = {a.organisation_id for a in mine}
-            items += [(step, o.name) for o in orgs if o.id not in done]
-        elif step.scope == "member" and members and not step.collect:
-            done = {a.user_id for a in mine}
-            items += [(step, m.name) for m in members if m.user_id not in done]
-        elif not mine:
-            items.append((step, None))
-    return items
-
-
-def reached(flow: Flow, run: Run) -> list[Phase]:
-    """The phases the run has reached: all of them once it is done."""
-    if run.state == DONE or run.state not in flow.ids:
-        return list(flow.phases)
-    return list(flow.phases[: flow.phase_number(flow.step(run.state).phase)])
 
 
 async def overview(service: Service, ctx: Ctx) -> Outcome:

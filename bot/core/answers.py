@@ -8,8 +8,8 @@ from datetime import date
 from babel import Locale
 
 from bot.core.context import esc
+from bot.core.flows import Step
 from bot.core.i18n import LANGUAGES, Texts
-from bot.domain.flows import Step
 
 OTHER = "other"  # a choice with this id asks what the member means; the typed text is the answer
 MAX_ORGS = 12
