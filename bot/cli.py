@@ -11,7 +11,7 @@ import sys
 from telegram.error import InvalidToken, NetworkError
 
 from bot import config
-from bot.domain.flows import FlowError
+from bot.core.flows import FlowError
 from bot.store.repo import KeyMismatch
 
 HELP = """\
