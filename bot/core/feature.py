@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.context import Ctx
 from bot.core.entities import Prompt
-from bot.core.outcome import Outcome
+from bot.core.outcome import Outcome, Reply
 
 Run = Callable[[Ctx, str], Awaitable[Outcome]]  # a command: (ctx, its arguments)
 Press = Callable[[Ctx, Any, "int | None"], Awaitable[Outcome]]  # (ctx, data, message id)
@@ -38,6 +38,10 @@ class Feature:
     def prompts(self) -> dict[str, Answer]:
         """Prompt kinds (what a sent message asks) and who takes the reply to one."""
         return {}
+
+    async def shown(self, chat_id: int, reply: Reply, message_id: int) -> None:
+        """One of its replies that asks something was sent as this message (called inside
+        the transaction that remembers it)."""
 
     async def due(self, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
         """What the clock asks of this feature now: (chat id, what to show)."""

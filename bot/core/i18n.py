@@ -81,6 +81,16 @@ class Texts:
         return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=self.locale)
 
 
+@cache
+def words(language: str, locales: Path = LOCALES) -> dict:
+    """A language's words file (locales/<lang>/words.yaml): command names, the words after
+    commands, the language's own name."""
+    import yaml
+
+    with (locales / language / "words.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
 def mark(message: str) -> str:
     """Marks a text for the catalog where it is defined (import it as `_` so pybabel
     finds it); it is translated where it is shown."""

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot import compose
 from bot.core.clock import Clock
 from bot.core.context import Actor, ChatRef, Ctx
 from bot.core.flows import load_all
@@ -27,6 +28,7 @@ from bot.domain.scan import ScanDesk, load_conditions
 from bot.domain.search import TipSearch
 from bot.domain.tipdesk import InlineTip, inline
 from bot.domain.tips import TipLibrary
+from bot.router import Router
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ class Service:
         self.bot_username = bot_username
         self.locales = locales
         self.retention = retention
+        self.remind_after, self.close_after = remind_after, close_after
         self._pruned: datetime | None = None
         self.tips = TipLibrary(flows_dir / "tips.yaml")
         self.flows = load_all(flows_dir, known_tips=self.tips.ids())
@@ -59,6 +62,7 @@ class Service:
         self.dialog = Dialog(self.flows, self.tips, clock)
         self.checkins = CheckinDesk(self, remind_after=remind_after, close_after=close_after)
         self.scans = ScanDesk(self, load_conditions(flows_dir / "scan.yaml"))
+        self.router = Router(compose.features(self), locales)
 
     @classmethod
     def from_settings(cls, repo: Store, settings, clock: Clock) -> Service:
@@ -95,11 +99,17 @@ class Service:
 
     async def command(self, ref: ChatRef, actor: Actor, name: str, args: str, *,
                       update_id: int | None = None, message_id: int | None = None) -> Outcome:
+        if self.router.knows(name):
+            return await self._handle(update_id, ref, actor, message_id,
+                                      lambda ctx: self.router.command(ctx, name, args))
         return await self._handle(update_id, ref, actor, message_id,
                                   lambda ctx: commands.run(self, ctx, name.lower(), args.strip()))
 
     async def button(self, ref: ChatRef, actor: Actor, data: str, *, message_id: int | None,
                      update_id: int | None = None) -> Outcome:
+        if self.router.handles(data):
+            return await self._handle(update_id, ref, actor, None,
+                                      lambda ctx: self.router.press(ctx, data, message_id))
         return await self._handle(update_id, ref, actor, None,
                                   lambda ctx: commands.press(self, ctx, data, message_id))
 
@@ -143,6 +153,8 @@ class Service:
                 run_id, step = reply.prompt
                 await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now(),
                                            reply.asks)
+                for feature in self.router.features:
+                    await feature.shown(chat_id, reply, message_id)
                 if step.startswith("checkin:"):
                     await self.repo.set_checkin_message(int(step.split(":")[1]), message_id)
                 if step.startswith("scan:"):
@@ -152,8 +164,12 @@ class Service:
         """What the schedules ask for now: (chat id, what to show), one chat at a time as
         soon as it is ready, so the adapter can send while the rest is prepared."""
         now = self.clock.now()
-        async for item in self.checkins.due(self.repo, now):
-            yield item
+        if "checkin" not in self.router.commands:  # until the check-ins are a feature
+            async for item in self.checkins.due(self.repo, now):
+                yield item
+        for feature in self.router.features:
+            async for item in feature.due(now):
+                yield item
         for item in await self._expire(now):
             yield item
 
@@ -213,6 +229,8 @@ class Service:
     async def _text(self, ctx: Ctx, text: str, reply_to: int | None) -> Outcome:
         if reply_to is not None:
             prompt, run = await ctx.repo.prompt_and_run(ctx.chat.id, reply_to)
+            if prompt is not None and prompt.kind in self.router.prompts:
+                return await self.router.reply(ctx, prompt, text) or Outcome()
             if prompt is not None and prompt.step.startswith("scan:"):
                 return await self.scans.remark(ctx, int(prompt.step.split(":")[1]), text)
             if prompt is not None and prompt.step.startswith("checkin:"):
