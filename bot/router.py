@@ -61,7 +61,7 @@ class Router:
         """The command menu of one language (Telegram's setMyCommands)."""
         t = texts(language, self.locales)
         return [(self.name(c.name, language), t._(c.summary))
-                for c in self.commands.values() if c.summary]
+                for c in self.commands.values() if c.summary and c.in_menu]
 
     def help(self, ctx: Ctx) -> str:
         """Every listed command with its line, in the chat's language."""

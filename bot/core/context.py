@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape as _escape
 
 from bot.core.entities import Chat, Member
 from bot.core.i18n import Texts
 from bot.core.ports import AdminCheck, Store
+
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def esc(text: str) -> str:
@@ -46,6 +49,7 @@ class Ctx:
     t: Texts
     message_id: int | None = None
     check_admin: AdminCheck | None = None  # the adapter's: is this user an admin here?
+    now: datetime = NEVER  # when the event is handled, by the injected clock
 
     @property
     def in_group(self) -> bool:

@@ -24,6 +24,7 @@ class Command:
     name: str  # the English name; each language's words file gives its own names
     run: Run
     summary: str | None = None  # its line in the menu and /help (a catalog msgid)
+    in_menu: bool = True  # False: listed in /help only (e.g. commands for a private chat)
 
 
 class Feature:

@@ -80,7 +80,7 @@ class Service:
         member = await self.repo.ensure_member(ref.id, actor.user_id, actor.name,
                                                actor.anonymous_admin, now)
         return Ctx(self.repo, chat, ref, actor, member, self.texts(chat.language), message_id,
-                   lambda chat_id, user_id: self.is_admin(chat_id, user_id))
+                   lambda chat_id, user_id: self.is_admin(chat_id, user_id), now)
 
     async def _handle(self, update_id: int | None, ref: ChatRef, actor: Actor,
                       message_id: int | None, work) -> Outcome:
