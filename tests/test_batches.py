@@ -9,7 +9,7 @@ from contextlib import closing
 from fakebot.conversation import Group
 from journey import FLOW, header, question, to_with_whom
 
-from bot.domain.dialog import Dialog
+from bot.features.process.dialog import Dialog
 
 
 async def at_a_typed_question(fake, title: str):

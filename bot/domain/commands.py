@@ -6,16 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.context import Ctx, esc
-from bot.core.i18n import LANGUAGES, texts
 from bot.core.i18n import mark as _
-from bot.core.outcome import Button, Outcome, Reply
+from bot.core.i18n import texts
+from bot.core.outcome import Outcome
 from bot.domain import agreement, privacy, tipdesk
 
 if TYPE_CHECKING:
     from bot.domain.service import Service
 
 PROCESS = "process"
-LANGUAGE_NAMES = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
 
 # (name, Dutch alias) -> handler name; the menu shows each language its own names.
 ALIASES = {
@@ -69,8 +68,6 @@ async def run(service: Service, ctx: Ctx, name: str, args: str) -> Outcome:
 async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -> Outcome:
     kind, _, rest = data.partition(":")
     parts = rest.split(":")
-    if kind == "lang":
-        return await set_language(service, ctx, parts[0], message_id)
     if kind == "sc":
         return await service.scans.press(ctx, parts, message_id)
     if kind == "st":
@@ -88,41 +85,11 @@ async def press(service: Service, ctx: Ctx, data: str, message_id: int | None) -
         return await service.checkins.press_next(ctx, parts)
     if kind in ("tv", "tt"):
         return await tipdesk.press(service, ctx, kind, rest, message_id)
-    if kind in ("dc", "dx") and len(parts) == 4 and all(p.isdigit() for p in parts):
-        return await service.dialog.confirm_date(ctx, int(parts[0]), int(parts[1]), parts[2],
-                                                 int(parts[3]), keep=kind == "dc")
-    if kind == "o" and parts[0].isdigit():
-        return await choose_organisation(service, ctx, int(parts[0]))
-    if kind in "abmdnspt" and len(kind) == 1 and 2 <= len(parts) <= 3 and all(
-            p.isdigit() for p in parts):
-        arg = int(parts[2]) if len(parts) == 3 else None
-        return await service.dialog.button(ctx, kind, int(parts[0]), int(parts[1]), arg,
-                                           message_id)
     return Outcome(toast=ctx.t._("This button no longer works."))
 
 
 # -- commands ---------------------------------------------------------------------
 
-
-async def cmd_start(service: Service, ctx: Ctx, args: str) -> Outcome:
-    t = ctx.t
-    if ctx.in_group:
-        text = t._(
-            "👋 Hello! I am Samenwerkbot. I help your organisations work together, step by "
-            "step: <b>explore</b>, <b>share</b> your ambitions, <b>agree</b> and "
-            "<b>carry out</b>.\n\n"
-            "Everyone in this group can answer my questions. Questions with buttons: just "
-            "press one. Open questions: answer with a <i>reply</i> to my message, so I can "
-            "see it.\n\n"
-            "▶️ Send /process to begin. /help shows everything I can do.")
-    else:
-        text = t._(
-            "👋 Hello! I am Samenwerkbot. I help volunteer organisations work together, "
-            "step by step: explore, share ambitions, agree and carry out.\n\n"
-            "I work best in a group with board members of all partner organisations: add "
-            "me to your group and send /start there.\n\n"
-            "Here you can prepare on your own: send /process to begin, or /tip for a tip.")
-    return Outcome().say(text)
 
 
 async def cmd_help(service: Service, ctx: Ctx, args: str) -> Outcome:
@@ -147,17 +114,6 @@ async def cmd_help(service: Service, ctx: Ctx, args: str) -> Outcome:
             "/mydata, /forgetme — in a private chat: what I hold about you"))
 
 
-async def cmd_settings(service: Service, ctx: Ctx, args: str) -> Outcome:
-    t = ctx.t
-    orgs = await ctx.repo.organisations(ctx.chat.id)
-    text = t._(
-        "⚙️ <b>Settings of this chat</b>\n\n"
-        "Language: {language}\nTime zone: {timezone}\nPartner organisations: {orgs}\n\n"
-        "Admins can change the language with the buttons below or with /language.",
-        language=LANGUAGE_NAMES[ctx.chat.language], timezone=esc(ctx.chat.timezone),
-        orgs=esc(", ".join(o.name for o in orgs)) or "–")
-    return Outcome([Reply(text, [_language_buttons()])])
-
 
 async def cmd_privacy(service: Service, ctx: Ctx, args: str) -> Outcome:
     return Outcome().say(ctx.t._(
@@ -177,36 +133,7 @@ async def cmd_privacy(service: Service, ctx: Ctx, args: str) -> Outcome:
                   "after a warning a month before.", days=service.retention.days))
 
 
-async def cmd_language(service: Service, ctx: Ctx, args: str) -> Outcome:
-    choice = args.split()[0].lower() if args.split() else ""
-    if not choice:
-        return Outcome([Reply(ctx.t._("Which language should I speak in this chat?"),
-                              [_language_buttons()])])
-    return await set_language(service, ctx, choice, None)
 
-
-async def set_language(service: Service, ctx: Ctx, choice: str,
-                       message_id: int | None) -> Outcome:
-    aliases = {"nederlands": "nl", "dutch": "nl", "engels": "en", "english": "en"}
-    choice = aliases.get(choice, choice)
-    if choice not in LANGUAGES:
-        return Outcome().say(ctx.t._("I speak: {languages}. For example: /language en",
-                                     languages=", ".join(LANGUAGES)))
-    if not await ctx.is_admin():
-        return _admins_only(ctx)
-    await ctx.repo.set_language(ctx.chat.id, choice)
-    t = service.texts(choice)
-    return Outcome(toast=t._("Language changed")).say(
-        t._("✅ From now on I speak English in this chat."))
-
-
-async def cmd_process(service: Service, ctx: Ctx, args: str) -> Outcome:
-    word = args.split()[0].lower() if args.split() else ""
-    if word in ("restart", "opnieuw"):
-        if not await ctx.is_admin():
-            return _admins_only(ctx)
-        return await service.dialog.restart_phase(ctx, PROCESS)
-    return await service.dialog.start_or_continue(ctx, PROCESS)
 
 
 async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
@@ -218,14 +145,6 @@ async def cmd_status(service: Service, ctx: Ctx, args: str) -> Outcome:
 async def cmd_tip(service: Service, ctx: Ctx, args: str) -> Outcome:
     return await tipdesk.tip(service, ctx, args)
 
-
-async def cmd_pdca(service: Service, ctx: Ctx, args: str) -> Outcome:
-    word = args.split()[0].lower() if args.split() else ""
-    if word in ("restart", "opnieuw"):
-        if not await ctx.is_admin():
-            return _admins_only(ctx)
-        return await service.dialog.restart_phase(ctx, "pdca")
-    return await service.dialog.start_or_continue(ctx, "pdca")
 
 
 async def cmd_scan(service: Service, ctx: Ctx, args: str) -> Outcome:
@@ -260,70 +179,8 @@ async def cmd_tips(service: Service, ctx: Ctx, args: str) -> Outcome:
     return await tipdesk.browse(service, ctx, args)
 
 
-async def cmd_org(service: Service, ctx: Ctx, args: str) -> Outcome:
-    t = ctx.t
-    word, _, rest = args.partition(" ")
-    word, rest = word.lower(), rest.strip()
-    orgs = await ctx.repo.organisations(ctx.chat.id)
-    if word in ("add", "toevoegen", "rename", "hernoem", "hernoemen", "remove", "verwijder",
-                "verwijderen"):
-        if not await ctx.is_admin():
-            return _admins_only(ctx)
-        return await _change_organisations(service, ctx, word, rest, orgs)
-    if not orgs:
-        return Outcome().say(t._(
-            "No partner organisations yet. They are named in the first question of /process, "
-            "or an admin adds one: /org add Name"))
-    members = await ctx.repo.members(ctx.chat.id)
-    lines = [t._("🏠 <b>Partner organisations</b>")]
-    for number, org in enumerate(orgs, 1):
-        names = ", ".join(esc(m.name) for m in members if m.organisation_id == org.id)
-        lines.append(f"{number}. <b>{esc(org.name)}</b>" + (f" — {names}" if names else ""))
-    lines += ["", t._("Which one are you from? Press it below.\n"
-                      "Admins: /org add Name · /org rename 2 New name · /org remove 2")]
-    buttons = [Button(o.name[:60], f"o:{o.id}") for o in orgs]
-    return Outcome([Reply("\n".join(lines), [buttons[i:i + 2] for i in range(0, len(buttons), 2)])])
 
 
-async def _change_organisations(service: Service, ctx: Ctx, word: str, rest: str,
-                                orgs: list) -> Outcome:
-    t, now = ctx.t, service.clock.now()
-    if word in ("add", "toevoegen"):
-        name = " ".join(rest.split())[:60]
-        if not name:
-            return Outcome().say(t._("Add a name, for example: /org add Buurthuis De Linde"))
-        added = await ctx.repo.add_organisation(ctx.chat.id, name, now)
-        return Outcome().say(t._("✅ Added: {name}", name=esc(name)) if added
-                             else t._("{name} is already on the list.", name=esc(name)))
-    number, _, name = rest.partition(" ")
-    if not number.isdigit() or not 1 <= int(number) <= len(orgs):
-        return Outcome().say(t._("Give the number from the /org list, for example: /org remove 2"))
-    org = orgs[int(number) - 1]
-    if word.startswith(("rename", "hernoem")):
-        name = " ".join(name.split())[:60]
-        if not name or not await ctx.repo.rename_organisation(ctx.chat.id, org.id, name):
-            return Outcome().say(t._("Give a new name that is not on the list yet, for example: "
-                                     "/org rename 2 Voedselbank Noord"))
-        return Outcome().say(t._("✅ {old} is now called {new}.", old=esc(org.name),
-                                 new=esc(name)))
-    await ctx.repo.remove_organisation(ctx.chat.id, org.id)
-    return Outcome().say(t._("✅ Removed: {name}. Its members can choose again with /org.",
-                             name=esc(org.name)))
-
-
-async def choose_organisation(service: Service, ctx: Ctx, org_id: int) -> Outcome:
-    orgs = {o.id: o for o in await ctx.repo.organisations(ctx.chat.id)}
-    if org_id not in orgs:
-        return Outcome(toast=ctx.t._("This organisation is no longer on the list."))
-    await ctx.repo.set_member_organisation(ctx.chat.id, ctx.actor.user_id, org_id)
-    ctx.member.organisation_id = org_id
-    # A toast, not a message: the group sees who is from where in /org and /status.
-    replies = await service.dialog.after_organisation_chosen(ctx)
-    return Outcome(replies, toast=ctx.t._("✅ You answer for {org}.", org=orgs[org_id].name))
-
-
-def _language_buttons() -> list[Button]:
-    return [Button(label, f"lang:{code}") for code, label in LANGUAGE_NAMES.items()]
 
 
 def _admins_only(ctx: Ctx) -> Outcome:

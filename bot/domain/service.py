@@ -23,11 +23,12 @@ from bot.core.paths import FLOWS, LOCALES
 from bot.core.ports import Store
 from bot.domain import commands
 from bot.domain.checkins import CheckinDesk
-from bot.domain.dialog import Dialog
 from bot.domain.scan import ScanDesk, load_conditions
 from bot.domain.search import TipSearch
 from bot.domain.tipdesk import InlineTip, inline
 from bot.domain.tips import TipLibrary
+from bot.features.organisations import choice_buttons
+from bot.features.process.dialog import Dialog
 from bot.router import Router
 
 log = logging.getLogger(__name__)
@@ -59,10 +60,14 @@ class Service:
         self.tips = TipLibrary(flows_dir / "tips.yaml")
         self.flows = load_all(flows_dir, known_tips=self.tips.ids())
         self.search = TipSearch(self.tips, {lang: self.texts(lang) for lang in LANGUAGES})
-        self.dialog = Dialog(self.flows, self.tips, clock)
+        self.dialog = Dialog(self.flows, clock, tip=self._tip, org_buttons=choice_buttons)
         self.checkins = CheckinDesk(self, remind_after=remind_after, close_after=close_after)
         self.scans = ScanDesk(self, load_conditions(flows_dir / "scan.yaml"))
         self.router = Router(compose.features(self), locales)
+
+    def _tip(self, tip_id: str, t: Texts) -> str | None:
+        tip = self.tips.get(tip_id)
+        return self.tips.render(tip, t) if tip is not None else None
 
     @classmethod
     def from_settings(cls, repo: Store, settings, clock: Clock) -> Service:
@@ -123,7 +128,7 @@ class Service:
                      update_id: int | None = None) -> Outcome:
         """A member edited a message: if it carried their answer, the answer follows."""
         return await self._handle(update_id, ref, actor, message_id,
-                                  lambda ctx: self.dialog.edit(ctx, text))
+                                  lambda ctx: self.dialog.typed.edit(ctx, text))
 
     async def other(self, ref: ChatRef, actor: Actor, *, reply_to: int | None,
                     update_id: int | None = None) -> Outcome:
@@ -230,22 +235,21 @@ class Service:
         if reply_to is not None:
             prompt, run = await ctx.repo.prompt_and_run(ctx.chat.id, reply_to)
             if prompt is not None and prompt.kind in self.router.prompts:
-                return await self.router.reply(ctx, prompt, text) or Outcome()
+                outcome = await self.router.reply(ctx, prompt, text)
+                if outcome is not None:
+                    return outcome
             if prompt is not None and prompt.step.startswith("scan:"):
                 return await self.scans.remark(ctx, int(prompt.step.split(":")[1]), text)
             if prompt is not None and prompt.step.startswith("checkin:"):
                 return await self.checkins.reply(ctx, int(prompt.step.split(":")[1]), text)
-            if prompt is not None and run is not None:
-                return await self.dialog.reply(ctx, run, prompt.step, text, ctx.message_id,
-                                               prompt.kind)
         if ctx.in_group:
             # Ordinary chatter, or a reply to something that is not a question: not ours.
             return Outcome()
-        if (more := await self.dialog.continuation(ctx, text)) is not None:
+        if (more := await self.dialog.typed.continuation(ctx, text)) is not None:
             return more
         run = await self.dialog.active_run(ctx)
         if run is not None:
-            return await self.dialog.reply(ctx, run, run.state, text, ctx.message_id)
+            return await self.dialog.typed.reply(ctx, run, run.state, text, ctx.message_id)
         return Outcome().say(ctx.t._("Send /process to start, or /help to see what I can do."))
 
 

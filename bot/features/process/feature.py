@@ -1,0 +1,69 @@
+"""/proces and /pdca, the buttons under every question, and the replies that answer one."""
+
+from __future__ import annotations
+
+from bot.core.context import Ctx
+from bot.core.entities import Prompt
+from bot.core.feature import Command, Feature
+from bot.core.i18n import mark as _
+from bot.core.outcome import Outcome
+from bot.features.process.buttons import (
+    Back,
+    Done,
+    KeepDate,
+    Next,
+    OtherDate,
+    Pause,
+    Pick,
+    Skip,
+    Tick,
+    TipFor,
+)
+from bot.features.process.dialog import Dialog
+
+
+class Process(Feature):
+    def __init__(self, dialog: Dialog) -> None:
+        self.dialog = dialog
+
+    def commands(self) -> list[Command]:
+        return [Command("process", self.process, _("Start or continue the collaboration process")),
+                Command("pdca", self.pdca, _("A round of plan, do, check, act"))]
+
+    def buttons(self) -> dict:
+        on_question = dict.fromkeys((Pick, Tick, Done, Next, Skip, Back, Pause, TipFor),
+                                    self.dialog.pressed)
+        return {**on_question, KeepDate: self.keep_date, OtherDate: self.other_date}
+
+    def prompts(self) -> dict:
+        return dict.fromkeys(("question", "other", "more"), self.answer)
+
+    async def process(self, ctx: Ctx, args: str) -> Outcome:
+        return await self._flow(ctx, "process", args)
+
+    async def pdca(self, ctx: Ctx, args: str) -> Outcome:
+        return await self._flow(ctx, "pdca", args)
+
+    async def _flow(self, ctx: Ctx, flow_id: str, args: str) -> Outcome:
+        if args.split()[:1] == ["restart"]:
+            if not await ctx.is_admin():
+                text = ctx.t._("Only the group's admins can do that.")
+                return Outcome(toast=text, alert=True).say(text)
+            return await self.dialog.restart_phase(ctx, flow_id)
+        return await self.dialog.start_or_continue(ctx, flow_id)
+
+    async def answer(self, ctx: Ctx, prompt: Prompt, text: str) -> Outcome | None:
+        """A reply to a question of a run of this chat (None: not one of ours)."""
+        run = await ctx.repo.run(prompt.run_id) if prompt.run_id is not None else None
+        if run is None or run.chat_id != ctx.chat.id:
+            return None
+        return await self.dialog.typed.reply(ctx, run, prompt.step, text, ctx.message_id,
+                                             prompt.kind)
+
+    async def keep_date(self, ctx: Ctx, data: KeepDate, message_id: int | None) -> Outcome:
+        return await self.dialog.typed.confirm_date(ctx, data.run, data.index, data.day,
+                                                    data.user, keep=True)
+
+    async def other_date(self, ctx: Ctx, data: OtherDate, message_id: int | None) -> Outcome:
+        return await self.dialog.typed.confirm_date(ctx, data.run, data.index, "", data.user,
+                                                    keep=False)
