@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 from fakebot import BotMessage, FakeTelegram, Group, Member  # noqa: E402
 from fakebot.validate import too_many_requests  # noqa: E402
 
-from bot.core.i18n import texts  # noqa: E402
 from bot.core.flows import Step, load_all  # noqa: E402
+from bot.core.i18n import texts  # noqa: E402
 
 FLOW = load_all()["process"]
 NL = texts("nl")

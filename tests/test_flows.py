@@ -12,9 +12,9 @@ from bot.core.clock import FakeClock
 from bot.core.flows import FlowError, load_all, parse
 from bot.core.paths import FLOWS, LOCALES
 from bot.core.progress import DONE
-from bot.features.process.engine import Engine
 from bot.domain.service import Service
 from bot.domain.tips import TipLibrary
+from bot.features.process.engine import Engine
 from bot.store.repo import Repo
 
 TIPS = TipLibrary()

@@ -8,6 +8,7 @@ import sqlite3
 import sys
 
 from cryptography.fernet import Fernet
+from fakebot.conversation import Group
 from journey import answer, question
 
 from bot import config
@@ -44,6 +45,66 @@ async def test_mydata_and_forgetme(bot, fake, group):
     summary = await group.bot_says(containing="Samenvatting · Verkennen")
     assert "vroeg om vergeten te worden" in summary.text
     assert "Bram" not in summary.text
+
+
+def forged(fake, chat, member, data: str, query_id: str) -> None:
+    """A press of a button with this data, on a message of another chat."""
+    message = dict(chat.messages()[-1], reply_markup={"inline_keyboard": [[
+        {"text": "🗑", "callback_data": data}]]})
+    fake.push_update({"callback_query": {"id": query_id, "from": member.user,
+                                         "message": message, "chat_instance": "1",
+                                         "data": data}})
+
+
+async def test_a_forget_confirmation_is_bound_to_its_chat_and_expires(bot, fake, group, clock):
+    anna = group.member("Anna", admin=True, lang="nl")
+    await anna.sends("/proces")
+    await answer(group, anna, "organisations", "Club A\nClub B")
+    await anna.sends("/vergeet")
+    confirm = await group.bot_says(containing="Alles wissen?")
+    data = confirm.button_data("🗑 Ja, wis alles")
+    assert data.startswith(f"fg:{group.id}:") and len(data.encode()) <= 64
+
+    other = Group(fake, title="Ander")
+    eve = other.member("Eve", admin=True, lang="nl")
+    await eve.sends("/start")
+    await other.bot_says()
+    forged(fake, other, eve, data, "881")  # an admin elsewhere replays it: refused
+    assert await other.callback_answer("881") == "Deze knop hoort niet bij deze chat."
+    assert await bot.repo.chat(group.id) is not None
+    assert await bot.repo.count("organisations", group.id) == 2
+
+    clock.advance(minutes=16)  # too late, even here and by an admin
+    late = await anna.presses(confirm, "🗑 Ja, wis alles")
+    assert await group.callback_answer(late) == "Deze knop werkt niet meer."
+    assert await bot.repo.count("organisations", group.id) == 2
+
+    await anna.sends("/vergeet")  # a fresh one works
+    confirm = await group.bot_says(containing="Alles wissen?")
+    clock.advance(minutes=14)
+    await anna.presses(confirm, "🗑 Ja, wis alles")
+    await confirm.edited(containing="gewist")
+    assert await bot.repo.count("organisations", group.id) == 0
+
+
+async def test_a_forgetme_button_only_works_in_its_own_private_chat(bot, fake, group):
+    bram = group.member("Bram", lang="nl")
+    eve = group.member("Eve", lang="nl")
+    await bram.sends("/org")
+    await group.bot_says()
+    await eve.sends("/org")
+    await group.bot_says()
+    mine = fake.private_chat(bram.user)
+    await mine.sends("/vergeetmij")
+    confirm = await mine.bot_says(containing="Jou vergeten?")
+    data = confirm.button_data("🗑 Ja, vergeet mij")
+    assert data.startswith(f"fm:{bram.id}:")
+    theirs = fake.private_chat(eve.user)
+    await theirs.sends("/privacy")
+    await theirs.bot_says(containing="730")
+    forged(fake, theirs, theirs.user, data, "882")
+    assert await theirs.callback_answer("882") == "Deze knop hoort niet bij deze chat."
+    assert await bot.repo.member(group.id, eve.id) is not None
 
 
 async def test_unused_chats_are_warned_then_deleted(bot, fake, group, clock):

@@ -4,32 +4,34 @@ of "Other", the rest of a long answer), edited answers, and doubtful dates confi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.answers import OTHER, parse_organisations
+from bot.core.clock import Clock
 from bot.core.context import Ctx, esc
 from bot.core.dates import DateReading, read_date
 from bot.core.entities import Run
-from bot.core.flows import Step
+from bot.core.flows import Flow, Step
 from bot.core.outcome import Button, Outcome, Reply, tg_len
 from bot.core.progress import DONE, given
-from bot.features.process.asking import LONG
+from bot.features.process.asking import LONG, Asker
 from bot.features.process.buttons import KeepDate, OtherDate
 
-if TYPE_CHECKING:
-    from bot.features.process.dialog import Dialog
+# Store an answer and move on when its question is complete (the dialog's).
+Record = Callable[..., Awaitable[Outcome]]
 
 
 class Typed:
-    def __init__(self, dialog: Dialog) -> None:
-        self.dialog = dialog
+    def __init__(self, flows: dict[str, Flow], clock: Clock, ask: Asker,
+                 record: Record) -> None:
+        self.flows, self.clock, self.ask, self.record = flows, clock, ask, record
 
     async def reply(self, ctx: Ctx, run: Run, step_id: str, text: str,
                     message_id: int | None, asks: str = "question") -> Outcome:
         """A typed answer to a question (a reply to it in a group)."""
-        flow = self.dialog.flows[run.flow]
+        flow = self.flows[run.flow]
         step = flow.step(step_id)
         if asks == "more":
             return await self._more(ctx, run, step, text)
@@ -58,8 +60,8 @@ class Typed:
         if current and run.status == "active":
             if asks == "other":
                 await ctx.repo.clear_drafts(run.id, step.id, ctx.actor.user_id)
-            outcome = await self.dialog.record(ctx, run, step, value, note=note)
-            return outcome.first(self.dialog.ask.long_note(ctx, run, step, text))
+            outcome = await self.record(ctx, run, step, value, note=note)
+            return outcome.first(self.ask.long_note(ctx, run, step, text))
         if step.kind == "organisations":
             return Outcome().say(ctx.t._(
                 "This question is already closed. Admins can change the organisations with /org."))
@@ -68,7 +70,7 @@ class Typed:
         # not move anyone.
         await ctx.repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id,
                                   ctx.member.name, ctx.member.organisation_id, value,
-                                  self.dialog.clock.now(), message_id=ctx.message_id, note=note)
+                                  self.clock.now(), message_id=ctx.message_id, note=note)
         if current and run.status == "paused":
             said = ctx.t._("✓ Saved, {name}: your answer to “{question}” is kept. We are "
                            "paused; send /process to continue.", name=esc(ctx.member.name),
@@ -79,7 +81,7 @@ class Typed:
                 "on; /status shows where you are now.",
                 name=esc(ctx.member.name), question=ctx.t.key(f"{step.key}.short"))
         return Outcome().say(said, reply_to=ctx.message_id).first(
-            self.dialog.ask.long_note(ctx, run, step, text))
+            self.ask.long_note(ctx, run, step, text))
 
     async def continuation(self, ctx: Ctx, text: str) -> Outcome | None:
         """In a private chat, the rest of a long answer arrives as the next message: it
@@ -93,7 +95,7 @@ class Typed:
         if not isinstance(answer.value, str) or tg_len(answer.value) < LONG:
             return None
         await ctx.repo.set_answer_value(answer.id, answer.value + "\n" + text)
-        step = self.dialog.flows[flow_id].step(answer.step)
+        step = self.flows[flow_id].step(answer.step)
         return Outcome().say(ctx.t._(
             "✓ Added to your answer to “{question}”, {name}.", name=esc(ctx.member.name),
             question=ctx.t.key(f"{step.key}.short")), reply_to=ctx.message_id)
@@ -104,7 +106,7 @@ class Typed:
         if found is None:
             return Outcome()  # not an answer of theirs: nothing to follow
         answer, flow_id = found
-        flow = self.dialog.flows.get(flow_id)
+        flow = self.flows.get(flow_id)
         if answer.user_id != ctx.actor.user_id or answer.skipped or flow is None \
                 or answer.step not in {s.id for s in flow.steps}:
             return Outcome()
@@ -159,7 +161,7 @@ class Typed:
             return Outcome(toast=ctx.t._("This button does not belong to this chat."))
         if user_id and ctx.actor.user_id != user_id:
             return Outcome(toast=ctx.t._("Only the member who typed this date can answer."))
-        flow = self.dialog.flows[run.flow]
+        flow = self.flows[run.flow]
         if run.status != "active" or run.state == DONE or flow.index(run.state) != index:
             return Outcome(toast=ctx.t._("This question is already closed."))
         if not keep:
@@ -168,14 +170,14 @@ class Typed:
         if len(day) != 8:
             return Outcome(toast=ctx.t._("This button no longer works."))
         value = date(int(day[:4]), int(day[4:6]), int(day[6:])).isoformat()
-        outcome = await self.dialog.record(ctx, run, flow.step(run.state), value)
+        outcome = await self.record(ctx, run, flow.step(run.state), value)
         outcome.toast = outcome.toast or ctx.t._("Saved ✓")
         return outcome
 
     async def _read_date(self, ctx: Ctx, text: str) -> DateReading:
         # Relative dates count from the chat's today; the first natural-language reading
         # loads dateparser's data, so it runs off the event loop.
-        today = self.dialog.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
+        today = self.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
         return await asyncio.to_thread(read_date, text, today, (ctx.t.language, "nl", "en"))
 
     def _date_problem(self, ctx: Ctx, reading: DateReading) -> str:
@@ -194,13 +196,13 @@ class Typed:
     async def _date_doubt(self, ctx: Ctx, run: Run, step: Step, day: date) -> Reply | None:
         """A date in the past, or before the date it follows, is asked about first."""
         t = ctx.t
-        today = self.dialog.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
+        today = self.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
         text = None
         if step.not_before is not None:
             earlier = given(await ctx.repo.answers(run.id, step.not_before))
             if step.not_before in earlier and day < date.fromisoformat(
                     earlier[step.not_before]):
-                other = self.dialog.flows[run.flow].step(step.not_before)
+                other = self.flows[run.flow].step(step.not_before)
                 text = t._("📅 {date} is before “{other}” ({other_date}). Is that right?",
                            date=t.date(day), other=t.key(f"{other.key}.short"),
                            other_date=t.date(date.fromisoformat(earlier[step.not_before])))
@@ -208,7 +210,7 @@ class Typed:
             text = t._("📅 {date} is in the past. Is that right?", date=t.date(day))
         if text is None:
             return None
-        index = self.dialog.flows[run.flow].index(step.id)
+        index = self.flows[run.flow].index(step.id)
         user = max(ctx.actor.user_id, 0)  # an anonymous admin (the group's id): anyone may
         return Reply(text, [[
             Button(t._("✅ Yes, keep it"), KeepDate(run.id, index, f"{day:%Y%m%d}", user).encode()),

@@ -1,0 +1,156 @@
+"""A chat's own data and a member's own data: /export and /forget (admins, for the whole
+chat), /mydata and /forgetme (in a private chat, for oneself), and /privacy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.core.callbacks import Data, button
+from bot.core.clock import Clock
+from bot.core.context import Ctx, esc
+from bot.core.feature import Command, Feature
+from bot.core.flows import Flow
+from bot.core.i18n import mark as _
+from bot.core.outcome import Button, Outcome, Reply
+from bot.features.privacy.export import export, plain
+
+CONFIRM_FOR = timedelta(minutes=15)  # a /forget confirmation left lying around goes stale
+
+
+@button("fg")
+@dataclass(frozen=True)
+class Forget(Data):
+    chat: int  # the chat whose data it deletes: refused when pressed in another
+    until: int  # unix seconds after which it is refused
+    yes: bool  # False: cancel
+
+
+@button("fm")
+@dataclass(frozen=True)
+class ForgetMe(Data):
+    chat: int  # the private chat it was asked in (the member's own)
+    yes: bool
+
+
+class Privacy(Feature):
+    def __init__(self, clock: Clock, flows: dict[str, Flow], retention: timedelta) -> None:
+        self.clock = clock
+        self.flows = flows
+        self.retention = retention  # an unused chat is deleted after this long
+
+    def commands(self) -> list[Command]:
+        return [
+            Command("export", self.export, _("Everything I hold for this chat (admins)")),
+            Command("forget", self.forget, _("Delete this chat's data (admins)")),
+            Command("privacy", self.privacy, _("What I store")),
+            Command("mydata", self.my_data),  # private chats; not in the legacy menu
+            Command("forgetme", self.forget_me),
+        ]
+
+    def buttons(self) -> dict:
+        return {Forget: self.press_forget, ForgetMe: self.press_forget_me}
+
+    async def privacy(self, ctx: Ctx, args: str) -> Outcome:
+        t = ctx.t
+        return Outcome().say(t._(
+            "🔒 <b>What I store, and why</b>\n\n"
+            "For each chat I keep: the partner organisations, the names of members who "
+            "answered, which organisation they belong to, and the answers given to my "
+            "questions, with who gave them and when. That is what I need to show summaries "
+            "and keep the collaboration on track.\n\n"
+            "I do not read or store ordinary conversation in the group: I only see commands, "
+            "button presses and replies to my own questions.\n\n"
+            "Nothing is shared between chats or with anyone else. The data stays on the "
+            "server of whoever runs this bot.") + "\n\n" + t._(
+            "Admins can download everything I hold for this chat with /export, and delete it "
+            "all with /forget. In an anonymous scan I never keep who gave which score.")
+            + "\n\n" + t._(
+            "In a private chat with me, /mydata shows what I hold about you and /forgetme "
+            "takes your name off it. A chat nobody uses for {days} days is deleted, "
+            "after a warning a month before.", days=self.retention.days))
+
+    async def export(self, ctx: Ctx, args: str) -> Outcome:
+        if not await ctx.is_admin():
+            return Outcome().say(ctx.t._("Only the group's admins can do that."))
+        return await export(ctx, self.flows, self.clock.now())
+
+    async def forget(self, ctx: Ctx, args: str) -> Outcome:
+        t = ctx.t
+        if not await ctx.is_admin():
+            return Outcome().say(t._("Only the group's admins can do that."))
+        until = int((self.clock.now() + CONFIRM_FOR).timestamp())
+        return Outcome([Reply(
+            t._("⚠️ <b>Delete everything?</b>\nThis removes all organisations, members, "
+                "answers, check-ins and schedules of this chat, for good. Tip: /export first.\n"
+                "Only an admin can confirm."),
+            [[Button(t._("🗑 Yes, delete everything"), Forget(ctx.chat.id, until, True).encode()),
+              Button(t._("Cancel"), Forget(ctx.chat.id, until, False).encode())]])])
+
+    async def press_forget(self, ctx: Ctx, data: Forget, message_id: int | None) -> Outcome:
+        t = ctx.t
+        if data.chat != ctx.chat.id:
+            return Outcome(toast=t._("This button does not belong to this chat."), alert=True)
+        if not await ctx.is_admin():
+            return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
+        if self.clock.now().timestamp() > data.until:
+            return Outcome(toast=t._("This button no longer works."), alert=True)
+        if not data.yes:
+            return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
+        await ctx.repo.forget_chat(ctx.chat.id)
+        return Outcome([Reply(t._("🗑 Done: everything I held for this chat is deleted, and "
+                                  "its check-ins have stopped."), edit=message_id)],
+                       toast=t._("Deleted"))
+
+    async def my_data(self, ctx: Ctx, args: str) -> Outcome:
+        """Everything the bot holds about this person, shown only in a private chat."""
+        t = ctx.t
+        if ctx.in_group:
+            return Outcome().say(t._("Ask me this in a private chat with me: there I show what "
+                                     "I hold about you, and only to you."))
+        user_id = ctx.actor.user_id
+        lines = [t._("🔎 <b>What I hold about you</b>")]
+        memberships = [m for m in await ctx.repo.memberships(user_id) if m[0] != ctx.chat.id]
+        answers = await ctx.repo.answers_by(user_id)
+        if not memberships and not [a for a in answers if a[0] != ctx.chat.id]:
+            lines.append(t._("Nothing, apart from this private chat."))
+        for chat_id, title, name, organisation in memberships:
+            mine = [a for a in answers if a[0] == chat_id]
+            lines += ["", t._("<b>{chat}</b>: you are {name}, of {organisation}; {n} answers.",
+                              chat=esc(title or str(chat_id)), name=esc(name),
+                              organisation=esc(organisation or "–"), n=len(mine))]
+            for _chat, flow_id, step_id, value in mine:
+                flow = self.flows.get(flow_id)
+                step = flow.step(step_id) if flow and step_id in flow.ids else None
+                label = t.key(f"{step.key}.short") if step else step_id
+                shown = t._("skipped") if value is None else plain(value)
+                lines.append(f"   • {esc(label)}: {esc(shown[:200])}")
+        lines += ["", t._("/forgetme removes your name from all of this.")]
+        return Outcome().say("\n".join(lines))
+
+    async def forget_me(self, ctx: Ctx, args: str) -> Outcome:
+        t = ctx.t
+        if ctx.in_group:
+            return Outcome().say(t._("Ask me this in a private chat with me."))
+        return Outcome([Reply(
+            t._("⚠️ <b>Forget you?</b>\nIn every group your answers stay, without your name, "
+                "so the group's work is not lost; your membership and this private chat are "
+                "deleted."),
+            [[Button(t._("🗑 Yes, forget me"), ForgetMe(ctx.chat.id, True).encode()),
+              Button(t._("Cancel"), ForgetMe(ctx.chat.id, False).encode())]])])
+
+    async def press_forget_me(self, ctx: Ctx, data: ForgetMe,
+                              message_id: int | None) -> Outcome:
+        t = ctx.t
+        if ctx.in_group:
+            return Outcome(toast=t._("This button no longer works."))
+        if data.chat != ctx.chat.id:
+            return Outcome(toast=t._("This button does not belong to this chat."), alert=True)
+        if not data.yes:
+            return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
+        count = await ctx.repo.forget_member(ctx.actor.user_id)
+        await ctx.repo.forget_chat(ctx.chat.id)
+        return Outcome([Reply(t._("🗑 Done: {n} answers no longer carry your name, and I "
+                                  "forgot you as a member everywhere.", n=count),
+                              edit=message_id)],
+                       toast=t._("Deleted"))

@@ -1,0 +1,102 @@
+"""Check-ins: a chat's schedule, its rounds, and the answers given in them (sealed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.entities import Checkin, CheckinAnswer, Schedule
+from bot.store import rows
+from bot.store.rows import iso
+from bot.store.sqlite.database import Database
+
+
+class Checkins(Database):
+    # -- schedules ---------------------------------------------------------------
+
+    async def schedule(self, chat_id: int) -> Schedule | None:
+        row = await self._one("SELECT * FROM schedules WHERE chat_id = ?", (chat_id,))
+        return rows.schedule(row) if row else None
+
+    async def set_schedule(self, chat_id: int, rule: str, timezone: str, next_at: datetime | None,
+                           paused_until: str | None = None) -> None:
+        await self.db.execute(
+            "INSERT INTO schedules (chat_id, rule, timezone, next_at, paused_until) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET rule = excluded.rule, "
+            "timezone = excluded.timezone, next_at = excluded.next_at, "
+            "paused_until = excluded.paused_until",
+            (chat_id, rule, timezone, iso(next_at) if next_at else None, paused_until),
+        )
+
+    async def delete_schedule(self, chat_id: int) -> None:
+        await self.db.execute("DELETE FROM schedules WHERE chat_id = ?", (chat_id,))
+
+    async def due_schedules(self, now: datetime) -> list[Schedule]:
+        found = await self._all(
+            "SELECT s.* FROM schedules s JOIN chats c ON c.id = s.chat_id "
+            "WHERE c.active = 1 AND s.next_at IS NOT NULL AND s.next_at <= ? "
+            "ORDER BY s.next_at", (iso(now),))
+        return [rows.schedule(r) for r in found]
+
+    # -- rounds ------------------------------------------------------------------
+
+    async def open_checkin(self, chat_id: int, now: datetime, remind_at: datetime,
+                           close_at: datetime) -> int:
+        cur = await self.db.execute(
+            "INSERT INTO checkins (chat_id, opened_at, remind_at, close_at) VALUES (?, ?, ?, ?)",
+            (chat_id, iso(now), iso(remind_at), iso(close_at)))
+        return cur.lastrowid
+
+    async def checkin(self, checkin_id: int) -> Checkin | None:
+        row = await self._one("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+        return rows.checkin(row) if row else None
+
+    async def open_checkin_of(self, chat_id: int) -> Checkin | None:
+        row = await self._one(
+            "SELECT * FROM checkins WHERE chat_id = ? AND closed_at IS NULL ORDER BY id DESC",
+            (chat_id,))
+        return rows.checkin(row) if row else None
+
+    async def previous_checkin(self, chat_id: int, before: int) -> Checkin | None:
+        row = await self._one(
+            "SELECT * FROM checkins WHERE chat_id = ? AND id < ? AND closed_at IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1", (chat_id, before))
+        return rows.checkin(row) if row else None
+
+    async def checkins_waiting(self, now: datetime) -> list[Checkin]:
+        """Open rounds of active chats that are unsent, due a reminder, or due to close."""
+        found = await self._all(
+            "SELECT k.* FROM checkins k JOIN chats c ON c.id = k.chat_id "
+            "WHERE c.active = 1 AND k.closed_at IS NULL AND (k.message_id IS NULL "
+            "OR (k.reminded_at IS NULL AND k.remind_at <= ?) OR k.close_at <= ?) ORDER BY k.id",
+            (iso(now), iso(now)))
+        return [rows.checkin(r) for r in found]
+
+    async def set_checkin_message(self, checkin_id: int, message_id: int) -> None:
+        await self.db.execute("UPDATE checkins SET message_id = ? WHERE id = ?",
+                              (message_id, checkin_id))
+
+    async def mark_reminded(self, checkin_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE checkins SET reminded_at = ? WHERE id = ?",
+                              (iso(now), checkin_id))
+
+    async def close_checkin(self, checkin_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE checkins SET closed_at = ? WHERE id = ?",
+                              (iso(now), checkin_id))
+
+    # -- answers -----------------------------------------------------------------
+
+    async def add_checkin_answer(self, checkin_id: int, chat_id: int, user_id: int,
+                                 user_name: str, organisation_id: int | None, question: str,
+                                 value: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO checkin_answers (checkin_id, chat_id, user_id, user_name, "
+            "organisation_id, question, value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (checkin_id, chat_id, user_id, user_name, organisation_id, question,
+             self.cipher.seal(value), iso(now)))
+
+    async def checkin_answers(self, checkin_id: int) -> list[CheckinAnswer]:
+        """The answer that counts per member and question: their last one."""
+        found = await self._all(
+            "SELECT user_id, user_name, organisation_id, question, value FROM checkin_answers "
+            "WHERE checkin_id = ? ORDER BY id", (checkin_id,))
+        return rows.last_checkin_answers(found, self.cipher.open)

@@ -1,0 +1,602 @@
+"""What every store promises the features (bot.core.ports.Store), checked against the
+SQLite store and the in-memory store alike: same ids, same order, same cascades."""
+
+from __future__ import annotations
+
+import inspect
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from store_story import ANNA, BRAM, fill_chat
+
+from bot.core.clock import FakeClock
+from bot.core.entities import CheckinAnswer, Prompt, ScanScore
+from bot.core.ports import Store
+from bot.store.memory import MemoryStore
+from bot.store.rows import CHAT_TABLES, iso
+from bot.store.sqlite import SqliteStore
+
+TZ = "Europe/Amsterdam"
+
+
+async def _open(kind: str, tmp_path):
+    if kind == "sqlite":
+        return await SqliteStore.open(tmp_path / "db.sqlite3")
+    return MemoryStore()
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+async def store(request, tmp_path):
+    opened = await _open(request.param, tmp_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+async def _chat(store, clock, chat_id=-1, title="G"):
+    async with store.transaction():
+        return await store.ensure_chat(chat_id, "group", title, "nl", TZ, clock.now())
+
+
+@pytest.mark.parametrize("kind", [SqliteStore, MemoryStore])
+def test_every_method_of_the_port_with_its_exact_signature(kind):
+    def shape(function):
+        return [(p.name, p.kind, p.default, p.annotation)
+                for p in inspect.signature(function).parameters.values()]
+    port = {name for name in dir(Store) if not name.startswith("_")}
+    assert port <= set(dir(kind))
+    for name in port:
+        assert shape(getattr(kind, name)) == shape(getattr(Store, name)), name
+        assert inspect.iscoroutinefunction(getattr(kind, name)) == \
+            inspect.iscoroutinefunction(getattr(Store, name)), name
+
+
+# -- chats -----------------------------------------------------------------------------
+
+async def test_a_chat_is_made_once_and_keeps_its_settings(store, clock):
+    assert await store.chat(-1) is None
+    chat = await _chat(store, clock)
+    assert (chat.id, chat.type, chat.title, chat.language, chat.timezone, chat.active) == \
+        (-1, "group", "G", "nl", TZ, True)
+    async with store.transaction():
+        again = await store.ensure_chat(-1, "supergroup", "New title", "en", "UTC", clock.now())
+    assert (again.type, again.title, again.language, again.timezone) == \
+        ("group", "New title", "nl", TZ)
+    assert await store.chat(-1) == again
+    assert await store.count("chats") == 1
+
+
+async def test_language_timezone_and_active_are_seen_at_once(store, clock):
+    await _chat(store, clock)
+    async with store.transaction():
+        await store.set_schedule(-1, "weekly", TZ, None)
+    for change, seen in ((store.set_language(-1, "en"), ("en", TZ, True)),
+                         (store.set_timezone(-1, "Europe/Brussels"),
+                          ("en", "Europe/Brussels", True)),
+                         (store.set_active(-1, False), ("en", "Europe/Brussels", False))):
+        async with store.transaction():
+            await change
+        async with store.transaction():  # within the hour, and never a stale chat
+            chat = await store.ensure_chat(-1, "group", "G", "nl", TZ, clock.now())
+        assert (chat.language, chat.timezone, chat.active) == seen
+    assert (await store.schedule(-1)).timezone == "Europe/Brussels"
+    async with store.transaction():
+        await store.set_active(-1, True)
+    assert (await store.chat(-1)).active is True
+
+
+async def test_the_last_tip(store, clock):
+    await _chat(store, clock)
+    assert await store.last_tip(-1) is None
+    async with store.transaction():
+        await store.set_last_tip(-1, "fondsen")
+    assert await store.last_tip(-1) == "fondsen"
+    assert await store.last_tip(-2) is None
+
+
+async def test_stale_chats_warned_and_used_again(store, clock):
+    start = clock.now()
+    await _chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    clock.advance(days=10)
+    await _chat(store, clock, -2)
+    limit = start + timedelta(days=1)
+    assert await store.stale_chats(limit) == [(-1, iso(start), None)]
+    async with store.transaction():
+        await store.set_retention_warned(-1, clock.now())
+    assert await store.stale_chats(limit) == [(-1, iso(start), iso(clock.now()))]
+    await _chat(store, clock, -1)  # someone uses it: the clock starts again
+    assert await store.stale_chats(limit) == []
+    assert sorted(await store.stale_chats(clock.now() + timedelta(seconds=1))) == [
+        (-2, iso(clock.now()), None), (-1, iso(clock.now()), None)]
+
+
+# -- organisations and members ---------------------------------------------------------
+
+async def test_organisations_unique_per_chat_renamed_and_removed(store, clock):
+    await _chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    async with store.transaction():
+        assert await store.add_organisation(-1, "Club", clock.now())
+        assert await store.add_organisation(-1, "Koor", clock.now())
+        assert not await store.add_organisation(-1, "Club", clock.now()), "a duplicate"
+        assert await store.add_organisation(-2, "Club", clock.now()), "another chat's"
+    club, koor = await store.organisations(-1)
+    assert [club.name, koor.name] == ["Club", "Koor"] and club.id < koor.id
+    async with store.transaction():
+        assert not await store.rename_organisation(-1, koor.id, "Club"), "a clash"
+        assert await store.rename_organisation(-1, koor.id, "Zangkoor")
+        assert await store.rename_organisation(-1, koor.id, "Zangkoor"), "its own name"
+        assert not await store.rename_organisation(-2, koor.id, "Elders"), "another chat's"
+        assert not await store.rename_organisation(-1, 999, "Nobody")
+    assert [o.name for o in await store.organisations(-1)] == ["Club", "Zangkoor"]
+    assert [o.name for o in await store.organisations(-2)] == ["Club"]
+    async with store.transaction():  # a new id is never one a kept row has
+        await store.remove_organisation(-1, club.id)
+        await store.add_organisation(-1, "Buurthuis", clock.now())
+    ids = [o.id for o in await store.organisations(-1) + await store.organisations(-2)]
+    assert len(set(ids)) == 3 and ids[0] == koor.id
+
+
+async def test_removing_an_organisation_leaves_its_members_and_answers_without(store, clock):
+    story = await fill_chat(store, clock)
+    async with store.transaction():
+        assert await store.remove_organisation(-1, story.club)
+        assert not await store.remove_organisation(-1, story.club), "already gone"
+    assert [o.id for o in await store.organisations(-1)] == [story.koor]
+    assert (await store.member(-1, ANNA)).organisation_id is None
+    assert (await store.answers(story.run))[0].organisation_id is None
+    assert (await store.checkin_answers(story.checkin))[0].organisation_id is None
+    assert {s.organisation_id for s in await store.scan_scores(story.scan)} == {None}
+    async with store.transaction():  # the cache, if any, follows
+        member = await store.ensure_member(-1, ANNA, "Anna", False, clock.now())
+    assert member.organisation_id is None
+
+
+async def test_members_are_kept_in_the_order_they_came(store, clock):
+    await _chat(store, clock)
+    async with store.transaction():
+        bram = await store.ensure_member(-1, BRAM, "Bram", False, clock.now())
+        await store.ensure_member(-1, ANNA, "Anna", True, clock.now())
+    clock.advance(minutes=1)
+    async with store.transaction():
+        await store.ensure_member(-1, 3, "Carla", False, clock.now())
+        again = await store.ensure_member(-1, BRAM, "Bram B.", False, clock.now())
+    assert (bram.name, bram.organisation_id, bram.anonymous_admin) == ("Bram", None, False)
+    assert again.name == "Bram B."
+    members = await store.members(-1)
+    assert [(m.user_id, m.name, m.anonymous_admin) for m in members] == [
+        (ANNA, "Anna", True), (BRAM, "Bram B.", False), (3, "Carla", False)]
+    assert await store.member(-1, BRAM) == again
+    assert await store.member(-1, 99) is None and await store.member(-2, BRAM) is None
+
+
+async def test_choosing_an_organisation_takes_earlier_answers_along(store, clock):
+    await _chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    async with store.transaction():
+        await store.add_organisation(-1, "Club", clock.now())
+        await store.add_organisation(-1, "Koor", clock.now())
+        club, koor = await store.organisations(-1)
+        await store.ensure_member(-1, ANNA, "Anna", False, clock.now())
+        run = await store.start_run(-1, "process", "a", clock.now())
+        other = await store.start_run(-2, "process", "a", clock.now())
+        await store.add_answer(run.id, -1, "a", ANNA, "Anna", None, "x", clock.now())
+        await store.add_answer(run.id, -1, "b", ANNA, "Anna", koor.id, "y", clock.now())
+        await store.add_answer(run.id, -1, "c", BRAM, "Bram", None, "z", clock.now())
+        await store.add_answer(other.id, -2, "a", ANNA, "Anna", None, "w", clock.now())
+        await store.set_member_organisation(-1, ANNA, club.id)
+    assert (await store.member(-1, ANNA)).organisation_id == club.id
+    assert [a.organisation_id for a in await store.answers(run.id)] == [club.id, koor.id, None]
+    assert [a.organisation_id for a in await store.answers(other.id)] == [None]
+
+
+# -- runs, answers, drafts, prompts ----------------------------------------------------
+
+async def test_runs_are_numbered_per_chat_and_flow(store, clock):
+    await _chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    async with store.transaction():
+        first = await store.start_run(-1, "pdca", "plan", clock.now())
+        await store.start_run(-1, "process", "why", clock.now())
+        second = await store.start_run(-1, "pdca", "plan", clock.now())
+        elsewhere = await store.start_run(-2, "pdca", "plan", clock.now())
+    assert (first.number, second.number, elsewhere.number) == (1, 2, 1)
+    assert (first.status, first.state, first.flow, first.chat_id) == ("active", "plan", "pdca", -1)
+    assert len({first.id, second.id, elsewhere.id}) == 3
+    assert await store.latest_run(-1, "pdca") == second
+    assert await store.latest_run(-1, "scan") is None
+    async with store.transaction():
+        await store.update_run(second.id, "do", "paused", clock.now())
+    run = await store.run(second.id)
+    assert (run.state, run.status, run.number) == ("do", "paused", 2)
+    assert await store.run(9999) is None
+    with pytest.raises((ValueError, sqlite3.IntegrityError)):
+        async with store.transaction():
+            await store.update_run(second.id, "do", "sleeping", clock.now())
+    assert (await store.run(second.id)).status == "paused"
+
+
+async def test_answers_keep_their_history_values_and_notes(store, clock):
+    story = await fill_chat(store, clock)
+    clock.advance(minutes=5)
+    async with store.transaction():
+        later = await store.add_answer(story.run, -1, "why", ANNA, "Anna", story.club,
+                                       {"text": "Één plan", "n": 3}, clock.now(), message_id=101)
+    answers = await store.answers(story.run)
+    assert [(a.step, a.user_id, a.value, a.skipped, a.note, a.message_id) for a in answers] == [
+        ("why", ANNA, ["activities", "other"], False, "Samen koken 🍲", 100),
+        ("goal", BRAM, None, True, None, None),
+        ("why", ANNA, {"text": "Één plan", "n": 3}, False, None, 101)]
+    assert answers[2].id == later and answers[0].id == story.answer
+    assert answers[2].created_at == iso(clock.now())
+    assert [a.id for a in await store.answers(story.run, "why")] == [story.answer, later]
+    assert await store.answers(story.run, "nothing") == []
+    async with store.transaction():
+        await store.set_answer_value(story.answer, ["network"])
+        await store.set_answer_note(later, "typed after Other")
+    first, _, last = await store.answers(story.run)
+    assert (first.value, first.note, last.note) == (["network"], "Samen koken 🍲",
+                                                    "typed after Other")
+
+
+async def test_an_answer_is_found_by_its_message(store, clock):
+    story = await fill_chat(store, clock)
+    found, flow = await store.answer_to(-1, 100)
+    assert (found.id, found.value, flow) == (story.answer, ["activities", "other"], "process")
+    async with store.transaction():  # the same message again: the newest counts
+        newer = await store.add_answer(story.run, -1, "why", ANNA, "Anna", None, "more",
+                                       clock.now(), message_id=100)
+    assert (await store.answer_to(-1, 100))[0].id == newer
+    assert await store.answer_to(-1, 555) is None
+    assert await store.answer_to(-2, 100) is None
+
+
+async def test_answers_and_memberships_of_one_person(store, clock):
+    one = await fill_chat(store, clock, -1, "Een")
+    two = await fill_chat(store, clock, -2, "Twee")
+    assert await store.memberships(ANNA) == [(-2, "Twee", "Anna", "Buurthuis"),
+                                             (-1, "Een", "Anna", "Buurthuis")]
+    assert await store.memberships(BRAM) == [(-2, "Twee", "Bram", None),
+                                             (-1, "Een", "Bram", None)]
+    assert await store.answers_by(BRAM) == [(-1, "process", "goal", None),
+                                            (-2, "process", "goal", None)]
+    assert [a[0] for a in await store.answers_by(ANNA)] == [one.chat_id, two.chat_id]
+    assert await store.memberships(99) == [] and await store.answers_by(99) == []
+
+
+async def test_drafts_are_each_members_own(store, clock):
+    story = await fill_chat(store, clock)  # Bram has a draft for "why"
+    async with store.transaction():
+        await store.set_draft(-1, story.run, "why", ANNA, ["a"])
+        await store.set_draft(-1, story.run, "why", ANNA, ["a", "b"])
+        await store.set_draft(-1, story.run, "goal", ANNA, ["c"])
+    assert await store.draft(-1, story.run, "why", ANNA) == ["a", "b"]
+    assert await store.draft(-1, story.run, "why", BRAM) == ["network"]
+    assert await store.draft(-2, story.run, "why", ANNA) == []
+    async with store.transaction():
+        await store.clear_drafts(story.run, "why", ANNA)
+    assert await store.draft(-1, story.run, "why", ANNA) == []
+    assert await store.draft(-1, story.run, "why", BRAM) == ["network"]
+    async with store.transaction():
+        await store.clear_drafts(story.run, "why")
+    assert await store.draft(-1, story.run, "why", BRAM) == []
+    assert await store.draft(-1, story.run, "goal", ANNA) == ["c"]
+    assert await store.count("drafts", -1) == 1
+
+
+async def test_prompts_find_their_question_and_run(store, clock):
+    story = await fill_chat(store, clock)
+    assert await store.prompt(-1, 99) == Prompt(story.run, "why", "question")
+    prompt, run = await store.prompt_and_run(-1, 99)
+    assert prompt == Prompt(story.run, "why") and run == await store.run(story.run)
+    async with store.transaction():
+        await store.add_prompt(-1, 200, story.run, "why", clock.now(), kind="other")
+        await store.add_prompt(-1, 201, None, "checkin", clock.now(), kind="more")
+        await store.add_prompt(-1, 99, story.run, "goal", clock.now())  # the same message
+    assert await store.prompt_and_run(-1, 200) == (Prompt(story.run, "why", "other"),
+                                                   await store.run(story.run))
+    assert await store.prompt_and_run(-1, 201) == (Prompt(None, "checkin", "more"), None)
+    assert await store.prompt(-1, 99) == Prompt(story.run, "goal")
+    assert await store.prompt_and_run(-1, 404) == (None, None)
+    assert await store.prompt(-2, 99) is None
+    assert await store.count("prompts", -1) == 3
+
+
+# -- check-ins -------------------------------------------------------------------------
+
+async def test_schedules_and_which_are_due(store, clock):
+    now = clock.now()
+    for chat_id in (-1, -2, -3, -4):
+        await _chat(store, clock, chat_id)
+    async with store.transaction():
+        await store.set_schedule(-1, "weekly", TZ, now - timedelta(minutes=1))
+        await store.set_schedule(-2, "monthly", TZ, now - timedelta(hours=1), "2026-09-01")
+        await store.set_schedule(-3, "weekly", TZ, None)  # paused: never due
+        await store.set_schedule(-4, "weekly", TZ, now - timedelta(hours=2))
+        await store.set_active(-4, False)
+    assert [s.chat_id for s in await store.due_schedules(now)] == [-2, -1]
+    schedule = await store.schedule(-2)
+    assert (schedule.rule, schedule.timezone, schedule.next_at, schedule.paused_until) == \
+        ("monthly", TZ, iso(now - timedelta(hours=1)), "2026-09-01")
+    async with store.transaction():
+        await store.set_schedule(-2, "weekly", TZ, now + timedelta(days=7))
+        await store.delete_schedule(-1)
+    assert await store.due_schedules(now) == []
+    assert (await store.schedule(-2)).paused_until is None
+    assert await store.schedule(-1) is None and await store.count("schedules") == 3
+
+
+async def test_checkin_rounds_wait_remind_and_close(store, clock):
+    now = clock.now()
+    await _chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    day = timedelta(days=1)
+    async with store.transaction():
+        first = await store.open_checkin(-1, now, now + day, now + 3 * day)
+        await store.close_checkin(first, now)
+        second = await store.open_checkin(-1, now, now + day, now + 3 * day)
+        elsewhere = await store.open_checkin(-2, now, now + day, now + 3 * day)
+        await store.set_active(-2, False)
+    assert len({first, second, elsewhere}) == 3
+    assert (await store.open_checkin_of(-1)).id == second
+    assert (await store.previous_checkin(-1, second)).id == first
+    assert await store.previous_checkin(-1, first) is None
+    assert (await store.previous_checkin(-1, second + 10)).id == first, "only closed rounds"
+    assert [k.id for k in await store.checkins_waiting(now)] == [second], "unsent"
+    async with store.transaction():
+        await store.set_checkin_message(second, 555)
+    assert await store.checkins_waiting(now) == []
+    assert [k.id for k in await store.checkins_waiting(now + day)] == [second], "remind"
+    async with store.transaction():
+        await store.mark_reminded(second, now + day)
+    assert await store.checkins_waiting(now + 2 * day) == []
+    assert [k.id for k in await store.checkins_waiting(now + 3 * day)] == [second], "close"
+    async with store.transaction():
+        await store.close_checkin(second, now + 3 * day)
+    round_ = await store.checkin(second)
+    assert (round_.message_id, round_.reminded_at, round_.closed_at, round_.remind_at) == \
+        (555, iso(now + day), iso(now + 3 * day), iso(now + day))
+    assert await store.open_checkin_of(-1) is None and await store.checkin(999) is None
+    assert await store.checkins_waiting(now + 9 * day) == []
+
+
+async def test_the_last_checkin_answer_per_member_and_question_counts(store, clock):
+    story = await fill_chat(store, clock)
+    async with store.transaction():
+        for user, name, question, value in ((BRAM, "Bram", "plan", "goed"),
+                                            (ANNA, "Anna", "goal", "ja"),
+                                            (ANNA, "Anna", "plan", "beter nu")):
+            await store.add_checkin_answer(story.checkin, -1, user, name, None, question, value,
+                                           clock.now())
+    assert await store.checkin_answers(story.checkin) == [
+        CheckinAnswer(ANNA, "Anna", None, "plan", "beter nu"),
+        CheckinAnswer(BRAM, "Bram", None, "plan", "goed"),
+        CheckinAnswer(ANNA, "Anna", None, "goal", "ja")]
+    assert await store.checkin_answers(999) == []
+
+
+# -- scans -----------------------------------------------------------------------------
+
+async def test_scans_are_numbered_and_found(store, clock):
+    await _chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    async with store.transaction():
+        first = await store.open_scan(-1, True, "s1", clock.now())
+        await store.close_scan(first.id, clock.now())
+        other = await store.open_scan(-2, False, "s", clock.now())
+        second = await store.open_scan(-1, False, "s2", clock.now())
+        await store.set_scan_message(second.id, 77)
+    assert (first.number, second.number, other.number) == (1, 2, 1)
+    assert (first.anonymous, first.salt, first.closed_at) == (1, "s1", None)
+    assert (await store.scan(first.id)).closed_at == iso(clock.now())
+    assert await store.latest_scan(-1) == await store.scan(second.id)
+    assert (await store.latest_scan(-1)).message_id == 77
+    assert (await store.latest_scan(-1, closed=True)).id == first.id
+    assert (await store.latest_scan(-1, closed=False)).id == second.id
+    assert await store.latest_scan(-1, before=first.id) is None
+    assert (await store.latest_scan(-1, closed=True, before=second.id)).id == first.id
+    assert await store.scan(999) is None and await store.latest_scan(-3) is None
+
+
+async def test_the_last_score_per_respondent_and_condition_and_every_remark(store, clock):
+    story = await fill_chat(store, clock)  # Anna: trust 4, a remark
+    async with store.transaction():
+        for who, condition, score, remark in ((ANNA, "trust", 2, None), (BRAM, "trust", 5, None),
+                                              (ANNA, "goal", 3, None), (BRAM, "goal", None, "")):
+            await store.add_scan_score(story.scan, -1, who, "x", None, condition, score, remark,
+                                       clock.now())
+    assert [(s.respondent, s.condition, s.score, s.remark)
+            for s in await store.scan_scores(story.scan)] == [
+        (ANNA, "trust", 2, None), (BRAM, "trust", 5, None), (ANNA, "goal", 3, None),
+        (ANNA, "trust", None, "Meer overleg"), (BRAM, "goal", None, "")]
+    assert await store.scan_scores(999) == []
+    assert isinstance((await store.scan_scores(story.scan))[0], ScanScore)
+
+
+# -- updates and the unit of work ------------------------------------------------------
+
+async def test_a_redelivered_update_is_recognised_until_forgotten(store, clock):
+    async with store.transaction():
+        assert await store.mark_update(42, clock.now())
+    async with store.transaction():
+        assert not await store.mark_update(42, clock.now())
+    clock.advance(days=8)
+    async with store.transaction():
+        assert await store.mark_update(43, clock.now())
+        await store.forget_updates(clock.now() - timedelta(days=7))
+    assert await store.count("processed_updates") == 1
+    async with store.transaction():
+        assert await store.mark_update(42, clock.now()), "forgotten, so new again"
+        assert not await store.mark_update(43, clock.now())
+
+
+async def test_a_batch_records_its_updates_once_and_rolls_back_whole(store, clock):
+    async with store.batch([1, 2], clock.now()):
+        assert await store.mark_update(1, clock.now())
+        assert not await store.mark_update(1, clock.now()), "the same update again"
+        async with store.transaction():  # joins the batch
+            await store.ensure_chat(-3, "group", "G", "nl", TZ, clock.now())
+    with pytest.raises(RuntimeError):
+        async with store.batch([2, 3], clock.now()):
+            assert not await store.mark_update(2, clock.now()), "recorded by the last batch"
+            assert await store.mark_update(3, clock.now())
+            async with store.transaction():
+                await store.ensure_chat(-4, "group", "H", "nl", TZ, clock.now())
+            raise RuntimeError("rolled back")
+    assert await store.count("chats") == 1
+    assert await store.count("processed_updates") == 2
+    async with store.transaction():  # on its own again: update 3 was never kept
+        assert await store.mark_update(3, clock.now())
+
+
+async def test_a_failed_transaction_leaves_nothing(store, clock):
+    story = await fill_chat(store, clock)
+    before = await store.export_chat(-1)
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            await store.ensure_chat(-7, "group", "G", "nl", TZ, clock.now())
+            await store.add_answer(story.run, -1, "why", BRAM, "Bram", None, "x", clock.now())
+            await store.set_language(-1, "en")
+            await store.remove_organisation(-1, story.koor)
+            await store.forget_member(ANNA)
+            raise RuntimeError("crash halfway")
+    assert await store.chat(-7) is None
+    assert await store.export_chat(-1) == before
+    async with store.transaction():  # a new id is the one the rolled-back answer had
+        again = await store.add_answer(story.run, -1, "why", BRAM, "Bram", None, "y",
+                                       clock.now())
+    assert again == max(a.id for a in await store.answers(story.run))
+
+
+async def test_nothing_is_served_stale_after_a_change_or_a_rollback(store, clock):
+    async with store.transaction():
+        await store.ensure_chat(-3, "group", "G", "nl", TZ, clock.now())
+        await store.ensure_member(-3, ANNA, "Anna", False, clock.now())
+        await store.add_organisation(-3, "Club", clock.now())
+        [club] = await store.organisations(-3)
+        await store.set_member_organisation(-3, ANNA, club.id)
+        await store.set_language(-3, "en")
+    async with store.transaction():
+        chat = await store.ensure_chat(-3, "group", "G", "nl", TZ, clock.now())
+        member = await store.ensure_member(-3, ANNA, "Anna", False, clock.now())
+    assert chat.language == "en" and member.organisation_id == club.id
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            await store.ensure_chat(-4, "group", "New", "nl", TZ, clock.now())
+            await store.add_organisation(-3, "Koor", clock.now())
+            assert len(await store.organisations(-3)) == 2
+            raise RuntimeError("rolled back")
+    assert [o.name for o in await store.organisations(-3)] == ["Club"]
+    async with store.transaction():  # not served from a memory of a rolled-back row
+        await store.ensure_chat(-4, "group", "New", "nl", TZ, clock.now())
+        await store.ensure_member(-4, BRAM, "Bram", False, clock.now())
+    assert await store.count("members", -4) == 1 and await store.count("chats", -4) == 1
+
+
+# -- a chat as a whole -----------------------------------------------------------------
+
+async def test_a_migrated_chat_takes_every_row_along(store, clock):
+    await fill_chat(store, clock, -1)
+    await fill_chat(store, clock, -5, "Other group")
+    counts = {table: await store.count(table, -1) for table in CHAT_TABLES}
+    assert all(counts.values()), counts
+    async with store.transaction():  # a message in the new supergroup came first
+        await store.ensure_chat(-1001, "supergroup", "Samen Sterk", "nl", TZ, clock.now())
+        await store.ensure_member(-1001, 3, "Carla", False, clock.now())
+        assert await store.migrate_chat(-1, -1001)
+        assert not await store.migrate_chat(-1, -1002), "nothing left to move"
+    assert {table: await store.count(table, -1001) for table in CHAT_TABLES} == counts
+    assert not any([await store.count(table, -1) for table in CHAT_TABLES])
+    chat = await store.chat(-1001)
+    assert (chat.type, chat.title) == ("supergroup", "Samen Sterk")
+    assert [m.user_id for m in await store.members(-1001)] == [ANNA, BRAM]
+    assert (await store.latest_run(-1001, "process")).chat_id == -1001
+    assert await store.count("members", -5) == 2
+
+
+async def test_export_holds_every_row_of_the_chat_and_only_those(store, clock):
+    story = await fill_chat(store, clock, -1)
+    await fill_chat(store, clock, -2, "Other")
+    data = await store.export_chat(-1)
+    assert list(data) == list(CHAT_TABLES)
+    for table, found in data.items():
+        assert len(found) == await store.count(table, -1) > 0, table
+        assert {row["id" if table == "chats" else "chat_id"] for row in found} == {-1}, table
+    [answer, skipped] = data["answers"]
+    assert (answer["id"], answer["value"], answer["note"], answer["skipped"]) == \
+        (story.answer, '["activities", "other"]', "Samen koken 🍲", 0)
+    assert skipped["skipped"] == 1
+    assert data["checkin_answers"][0]["value"] == "Het loopt stroef"
+    assert [r["remark"] for r in data["scan_scores"]] == [None, "Meer overleg"]
+    assert data["chats"][0]["title"] == "Samen Sterk"
+    data["answers"].clear()  # a copy: changing it changes nothing kept
+    assert len((await store.export_chat(-1))["answers"]) == 2
+
+
+async def test_forgetting_a_chat_deletes_every_row_of_it(store, clock):
+    await fill_chat(store, clock, -1)
+    await fill_chat(store, clock, -2, "Other")
+    async with store.transaction():
+        await store.forget_chat(-1)
+    assert {table: await store.count(table, -1) for table in CHAT_TABLES} == \
+        dict.fromkeys(CHAT_TABLES, 0)
+    assert all([await store.count(table, -2) for table in CHAT_TABLES])
+    assert await store.chat(-1) is None and await store.organisations(-1) == []
+    assert await store.memberships(ANNA) == [(-2, "Other", "Anna", "Buurthuis")]
+
+
+async def test_forgetting_a_member_anonymises_them_everywhere(store, clock):
+    one = await fill_chat(store, clock, -1)
+    await fill_chat(store, clock, -2, "Other")
+    async with store.transaction():
+        changed = await store.forget_member(ANNA)
+    assert changed == 2 * (1 + 1 + 2)  # per chat: an answer, a check-in answer, two scores
+    assert await store.memberships(ANNA) == [] and await store.answers_by(ANNA) == []
+    assert await store.member(-1, ANNA) is None
+    assert [m.user_id for m in await store.members(-1)] == [BRAM]
+    answers = await store.answers(one.run)
+    assert [(a.user_id, a.user_name) for a in answers] == [(0, ""), (BRAM, "Bram")]
+    assert answers[0].value == ["activities", "other"], "the answer itself stays"
+    assert [(a.user_id, a.user_name) for a in await store.checkin_answers(one.checkin)] == \
+        [(0, "")]
+    assert {s.respondent for s in await store.scan_scores(one.scan)} == {0}
+    assert await store.forget_member(ANNA) == 0
+
+
+async def test_count_refuses_an_unknown_table(store):
+    with pytest.raises(ValueError):
+        await store.count("sqlite_master")
+
+
+async def test_both_stores_keep_exactly_the_same_rows(tmp_path, clock):
+    """The same story told to both stores leaves the same export: same ids, same order."""
+    exports = []
+    for kind in ("sqlite", "memory"):
+        store, story_clock = await _open(kind, tmp_path), FakeClock(clock.now())
+        try:
+            await fill_chat(store, story_clock, -1)
+            await fill_chat(store, story_clock, -2, "Other")
+            story_clock.advance(hours=2)
+            async with store.transaction():
+                await store.forget_chat(-2)
+                await store.set_draft(-1, 1, "why", ANNA, ["x"])
+                await store.set_draft(-1, 1, "why", BRAM, ["y", "z"])
+                await store.add_prompt(-1, 99, 1, "goal", story_clock.now(), "more")
+                await store.set_schedule(-1, "monthly", TZ, None)
+                await store.ensure_chat(-1, "group", "Renamed", "nl", TZ, story_clock.now())
+                await store.ensure_member(-1, 5, "Dirk", False, story_clock.now())
+                await store.add_answer(1, -1, "why", 5, "Dirk", None, "new", story_clock.now())
+            async with store.transaction():
+                await store.migrate_chat(-1, -1009)
+            exports.append(await store.export_chat(-1009))
+        finally:
+            await store.close()
+    assert exports[0] == exports[1]
+    assert [list(rows[0]) for rows in exports[0].values()] == \
+        [list(rows[0]) for rows in exports[1].values()], "the same columns, in order"
