@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from fakebot import FakeTelegram  # noqa: E402
 
-from bot.domain.schedule import Rule  # noqa: E402
+from bot.features.checkins.schedule import Rule  # noqa: E402
 from bot.store.repo import Repo  # noqa: E402
 
 GROUPS = 100

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from bot.core.flows import load_all
 from bot.core.i18n import DOMAINS, LANGUAGES, texts
 from bot.core.paths import LOCALES
-from bot.domain.tips import TipLibrary
+from bot.features.tips import TipLibrary
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 TAG = re.compile(r"</?(\w+)")

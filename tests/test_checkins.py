@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fakebot.conversation import Group
 from journey import join_organisations
 
-from bot.domain.schedule import Rule
+from bot.features.checkins.schedule import Rule
 
 
 def at(*args) -> datetime:

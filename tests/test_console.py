@@ -6,16 +6,16 @@ import os
 import subprocess
 import sys
 
+from bot import compose
 from bot.adapters.console import Console
 from bot.core.clock import FakeClock
-from bot.domain.service import Service
 from bot.store.repo import Repo
 
 
 async def console_for(tmp_path, name="Anna"):
     repo = await Repo.open(tmp_path / "db.sqlite3")
     output: list[str] = []
-    return repo, Console(Service(repo, FakeClock()), name, out=output.append), output
+    return repo, Console(compose.build(repo, FakeClock()), name, out=output.append), output
 
 
 async def test_greets_in_dutch_and_switches_to_english(tmp_path):

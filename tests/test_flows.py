@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from bot import compose
 from bot.adapters.console import Console
 from bot.core.clock import FakeClock
 from bot.core.flows import FlowError, load_all, parse
 from bot.core.paths import FLOWS, LOCALES
 from bot.core.progress import DONE
-from bot.domain.service import Service
-from bot.domain.tips import TipLibrary
 from bot.features.process.engine import Engine
+from bot.features.tips import TipLibrary
 from bot.store.repo import Repo
 
 TIPS = TipLibrary()
@@ -80,7 +80,7 @@ def test_a_bad_flow_stops_the_program(tmp_path, monkeypatch, capsys):
     shutil.copytree(FLOWS, tmp_path / "flows")
     (tmp_path / "flows" / "zz.yaml").write_text("id: zz\nphases: nope\n")
     broken = tmp_path / "flows"
-    monkeypatch.setattr("bot.domain.service.load_all",
+    monkeypatch.setattr("bot.compose.load_all",
                         lambda folder, known_tips: load_all(broken, known_tips))
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
@@ -107,7 +107,7 @@ async def test_a_new_step_appears_without_code_changes(tmp_path: Path):
             for k, w in zip(keys, words, strict=True)))
     repo = await Repo.open(tmp_path / "db.sqlite3")
     output: list[str] = []
-    service = Service(repo, FakeClock(), flows_dir=flows, locales=locales)
+    service = compose.build(repo, FakeClock(), flows_dir=flows, locales=locales)
     console = Console(service, "Anna", out=output.append)
     for line in ("/proces", "Club A, Club B", "/proces"):
         await console.handle(line)

@@ -8,8 +8,7 @@ import pytest
 from journey import answer, question
 
 from bot.core.i18n import LANGUAGES, texts
-from bot.domain.search import TipSearch
-from bot.domain.tips import TipLibrary
+from bot.features.tips import TipLibrary, TipSearch
 
 LIBRARY = TipLibrary()
 SEARCH = TipSearch(LIBRARY, {lang: texts(lang) for lang in LANGUAGES})

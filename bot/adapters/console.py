@@ -14,12 +14,13 @@ import time
 import zlib
 from collections.abc import Callable
 
+from bot import compose
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.context import Actor, ChatRef
 from bot.core.i18n import texts
 from bot.core.outcome import Button, Outcome, Reply
-from bot.domain.service import Service
+from bot.service import Service
 from bot.store.repo import Repo
 
 CHAT = ChatRef(-1, "group", "Console")
@@ -118,7 +119,7 @@ async def run(settings: Settings, name: str, lines=None) -> None:
     """Chat in the terminal until /quit or end of input."""
     repo = await Repo.open(settings.database_path, settings.data_key)
     try:
-        service = Service.from_settings(repo, settings, Clock())
+        service = compose.from_settings(repo, settings, Clock())
     except BaseException:
         await repo.close()
         raise

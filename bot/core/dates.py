@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from babel import Locale
 
+from bot.core.i18n import LANGUAGES
+
 
 @dataclass(frozen=True)
 class DateReading:
@@ -99,7 +101,7 @@ def _by_hand(text: str, today: date, languages: tuple[str, ...]) -> DateReading 
     return None
 
 
-def read_date(text: str, today: date, languages: tuple[str, ...] = ("nl", "en")) -> DateReading:
+def read_date(text: str, today: date, languages: tuple[str, ...] = LANGUAGES) -> DateReading:
     """Read a date; see DateReading for what comes back."""
     text = " ".join(TIME.sub(" ", text.lower()).split()).strip(" .,!")
     # A bare number or a lone letter is not a date (dateparser reads "42" as 2042, "a" as today).

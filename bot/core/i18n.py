@@ -40,6 +40,7 @@ class Texts:
 
     def __init__(self, language: str, locales: Path = LOCALES) -> None:
         self.language = language
+        self.locales = locales
         self.locale = Locale.parse(language)
         chain: gettext.NullTranslations = gettext.NullTranslations()
         for domain in reversed(DOMAINS):
@@ -75,9 +76,8 @@ class Texts:
     def date(self, value: date, fmt: str = "long") -> str:
         return format_date(value, format=fmt, locale=self.locale)
 
-    def datetime(self, value: datetime, tz: str, fmt: str = "EEEE d MMMM 'om' HH:mm") -> str:
-        if self.language != "nl":
-            fmt = fmt.replace("'om'", "'at'")
+    def datetime(self, value: datetime, tz: str, fmt: str = "EEEE d MMMM '{at}' HH:mm") -> str:
+        fmt = fmt.replace("{at}", words(self.language, self.locales).get("at", "at"))
         return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=self.locale)
 
 

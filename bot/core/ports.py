@@ -1,6 +1,7 @@
 """Ports: what the features need from the outside world, as protocols. The SQLite store
-(bot/store), the in-memory store of the tests and any later store provide `Store`; the
-Telegram adapter provides the admin check; `Clock` is in bot/core/clock.py."""
+(bot/store/sqlite), the in-memory store (bot/store/memory) and any later store provide
+`Store` (tests/test_store_contract.py holds them to it); the Telegram adapter provides the
+admin check; `Clock` is in bot/core/clock.py."""
 
 from __future__ import annotations
 

@@ -159,4 +159,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (chat_id, run_id, step, user_id)
     );
     """,
+    # 8: typed prompts: a check-in round's or a scan's message says so in its kind, with
+    # the round's or scan's id as its step (they were "checkin:<id>" / "scan:<id>" steps).
+    """
+    UPDATE prompts SET kind = 'checkin', step = substr(step, 9)
+        WHERE kind = 'question' AND step LIKE 'checkin:%';
+    UPDATE prompts SET kind = 'scan', step = substr(step, 6)
+        WHERE kind = 'question' AND step LIKE 'scan:%';
+    """,
 ]

@@ -42,8 +42,7 @@ from bot.adapters.telegram.handlers import (
 from bot.adapters.telegram.limiter import GroupPaces, Pace, ResilientLimiter
 from bot.config import Settings
 from bot.core.i18n import LANGUAGES
-from bot.domain.commands import menu
-from bot.domain.service import Service
+from bot.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +102,11 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
 async def register_commands(app: Application) -> None:
     """The command menu, per language, as Telegram's clients show it."""
     service: Service = app.bot_data["service"]
-    service.bot_username = app.bot.username or ""
     for language in LANGUAGES:
-        commands = [BotCommand(name, description) for name, description in menu(language)]
+        commands = [BotCommand(name, description) for name, description in
+                    service.router.menu(language)]
         await app.bot.set_my_commands(commands, language_code=language)
-    default = [BotCommand(n, d) for n, d in menu(service.language)]
+    default = [BotCommand(n, d) for n, d in service.router.menu(service.language)]
     await app.bot.set_my_commands(default, scope=BotCommandScopeDefault())
     log.info("bot @%s ready; command menus set for %s", app.bot.username, ", ".join(LANGUAGES))
 

@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.adapters.telegram import batch
 from bot.adapters.telegram.render import show
 from bot.core.outcome import Outcome, Reply
-from bot.domain.service import Service
+from bot.service import Service
 
 log = logging.getLogger(__name__)
 

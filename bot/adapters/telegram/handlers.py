@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot.adapters.telegram import batch
 from bot.adapters.telegram.delivery import deliver
 from bot.core.context import Actor, ChatRef
-from bot.domain.service import Service
+from bot.service import Service
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import Application
 
+from bot import compose
 from bot.adapters.telegram import webhook
 from bot.adapters.telegram.app import build, register_commands, run_schedules
 from bot.adapters.telegram.updates import UpdateLoop
 from bot.config import Settings
 from bot.core.clock import Clock
-from bot.domain.service import Service
+from bot.service import Service
 from bot.store.repo import Repo
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ async def _launch(settings: Settings, clock: Clock | None, rate_limiter,
     """Store, service and application up; `receive` starts taking updates in."""
     repo = await Repo.open(settings.database_path, settings.data_key)
     try:
-        service = Service.from_settings(repo, settings, clock or Clock())
+        service = compose.from_settings(repo, settings, clock or Clock())
         app = build(settings, service, rate_limiter, tick_seconds)
         await app.initialize()
         await register_commands(app)

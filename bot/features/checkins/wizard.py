@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.clock import Clock
 from bot.core.context import Ctx, esc
 from bot.core.dates import read_date
-from bot.core.i18n import Texts
+from bot.core.i18n import LANGUAGES, Texts
 from bot.core.i18n import mark as _
 from bot.core.outcome import Button, Outcome, Reply
 from bot.core.progress import given
@@ -123,7 +123,7 @@ class Wizard:
         # As the process reads dates ("1-9-2027", "1 september", "over drie weken"); a
         # relative phrase loads dateparser's data the first time, so off the event loop.
         until = (await asyncio.to_thread(read_date, text, today,
-                                         (ctx.t.language, "nl", "en"))).value
+                                         tuple(dict.fromkeys((ctx.t.language, *LANGUAGES))))).value
         if until is None or until <= today:
             return Outcome().say(ctx.t._(
                 "Give a date in the future, for example: /checkin pause 2027-09-01"))

@@ -14,6 +14,7 @@ from bot.core.context import Ctx, esc
 from bot.core.dates import DateReading, read_date
 from bot.core.entities import Run
 from bot.core.flows import Flow, Step
+from bot.core.i18n import LANGUAGES
 from bot.core.outcome import Button, Outcome, Reply, tg_len
 from bot.core.progress import DONE, given
 from bot.features.process.asking import LONG, Asker
@@ -178,7 +179,8 @@ class Typed:
         # Relative dates count from the chat's today; the first natural-language reading
         # loads dateparser's data, so it runs off the event loop.
         today = self.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
-        return await asyncio.to_thread(read_date, text, today, (ctx.t.language, "nl", "en"))
+        languages = tuple(dict.fromkeys((ctx.t.language, *LANGUAGES)))
+        return await asyncio.to_thread(read_date, text, today, languages)
 
     def _date_problem(self, ctx: Ctx, reading: DateReading) -> str:
         t, detail = ctx.t, reading.detail

@@ -60,6 +60,20 @@ class Process(Feature):
         return await self.dialog.typed.reply(ctx, run, prompt.step, text, ctx.message_id,
                                              prompt.kind)
 
+    async def plain(self, ctx: Ctx, text: str) -> Outcome:
+        """Text in a private chat that replies to nothing: the rest of a long answer, or
+        an answer to the question the run is at."""
+        if (more := await self.dialog.typed.continuation(ctx, text)) is not None:
+            return more
+        run = await self.dialog.active_run(ctx)
+        if run is not None:
+            return await self.dialog.typed.reply(ctx, run, run.state, text, ctx.message_id)
+        return Outcome().say(ctx.t._("Send /process to start, or /help to see what I can do."))
+
+    async def edited(self, ctx: Ctx, text: str) -> Outcome:
+        """A member edited a message: if it carried their answer, the answer follows."""
+        return await self.dialog.typed.edit(ctx, text)
+
     async def keep_date(self, ctx: Ctx, data: KeepDate, message_id: int | None) -> Outcome:
         return await self.dialog.typed.confirm_date(ctx, data.run, data.index, data.day,
                                                     data.user, keep=True)

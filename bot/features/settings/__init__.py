@@ -28,7 +28,7 @@ class Settings(Feature):
         return [
             Command("language", self.language, _("Language of this chat")),
             Command("settings", self.settings, _("Settings")),
-            # /help joins once every command is declared by a feature: the list is theirs.
+            Command("help", self.help, _("Help")),
             Command("start", self.start),
         ]
 

@@ -1,1 +1,0 @@
-"""The product's logic. Nothing in here imports telegram."""
