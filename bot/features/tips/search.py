@@ -8,17 +8,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.i18n import LANGUAGES, Texts
+from bot.core.i18n import words as words_of
 from bot.features.tips.library import Tip, TipLibrary
 
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")
-STOPWORDS = set("""
-de het een en of van voor met in op aan bij om te tot door over als dat die dit wat
-wie hoe waar wanneer waarom we wij jullie ons onze je jij ik is zijn er niet wel ook
-nog maar dan naar uit zo kan kunnen moet moeten
-the a an and or of for with in on at to by about as that this what who how where when
-why we our you your i is are it not also but then from can should do does
-""".split())
+# Words that say nothing about a tip, in every language the bot speaks (its words files).
+STOPWORDS = {w for language in LANGUAGES for w in words_of(language).get("stop_words", [])}
 FIELDS = (("keywords", 10.0), ("title", 6.0), ("text", 1.5))
 THRESHOLD = 4.0
 
