@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 from bot.core.flows import load_all
@@ -74,3 +75,17 @@ def test_dates_are_formatted_for_the_language():
     from datetime import date
     assert texts("nl").date(date(2026, 12, 7)) == "7 december 2026"
     assert texts("en").date(date(2026, 12, 7)) == "December 7, 2026"
+
+
+def test_every_language_names_every_command_in_its_words_file(tmp_path):
+    from bot import compose
+    from bot.core.clock import FakeClock
+    from bot.store.memory import MemoryStore
+
+    router = compose.build(MemoryStore(), FakeClock()).router
+    for language in LANGUAGES:
+        words = yaml.safe_load((LOCALES / language / "words.yaml").read_text(encoding="utf-8"))
+        assert {"name", "at", "commands", "schedule", "stop_words"} <= set(words), language
+        missing = set(router.commands) - {c for c, spec in words["commands"].items()
+                                          if spec.get("names")}
+        assert not missing, f"{language}: no names for {sorted(missing)}"
