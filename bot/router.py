@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core import callbacks
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, esc, stale
 from bot.core.entities import Prompt
 from bot.core.feature import Answer, Command, Feature, Press
 from bot.core.i18n import LANGUAGES, texts, words
@@ -83,7 +83,7 @@ class Router:
         decoded = callbacks.decode(data)
         handler = self.buttons.get(type(decoded)) if decoded is not None else None
         if handler is None:
-            return Outcome(toast=ctx.t._("This button no longer works."))
+            return stale(ctx)
         return await handler(ctx, decoded, message_id)
 
     async def reply(self, ctx: Ctx, prompt: Prompt, text: str) -> Outcome | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 from bot.core.clock import Clock
@@ -153,7 +154,8 @@ class Service:
 
     async def _text(self, ctx: Ctx, text: str, reply_to: int | None) -> Outcome:
         if reply_to is not None:
-            prompt = await ctx.repo.prompt(ctx.chat.id, reply_to)
+            prompt, run = await ctx.repo.prompt_and_run(ctx.chat.id, reply_to)
+            prompt = replace(prompt, run=run) if prompt is not None else None
             if prompt is not None and (outcome := await self.router.reply(ctx, prompt, text)):
                 return outcome
         if ctx.in_group:

@@ -8,6 +8,7 @@ from html import escape as _escape
 
 from bot.core.entities import Chat, Member
 from bot.core.i18n import Texts
+from bot.core.outcome import Outcome
 from bot.core.ports import AdminCheck, Store
 
 NEVER = datetime.min.replace(tzinfo=UTC)
@@ -60,3 +61,19 @@ class Ctx:
         if not self.in_group or self.actor.anonymous_admin or self.check_admin is None:
             return True
         return await self.check_admin(self.chat.id, self.actor.user_id)
+
+
+def admins_only(ctx: Ctx, *, pressed: bool = False) -> Outcome:
+    """The one refusal of what only admins may do: a pop-up on a button, else a message."""
+    text = ctx.t._("Only the group's admins can do that.")
+    return Outcome(toast=text, alert=True) if pressed else Outcome().say(text)
+
+
+def not_this_chat(ctx: Ctx) -> Outcome:
+    """A button whose object belongs to another chat (forwarded, or forged)."""
+    return Outcome(toast=ctx.t._("This button does not belong to this chat."))
+
+
+def stale(ctx: Ctx) -> Outcome:
+    """A button nothing answers to any more."""
+    return Outcome(toast=ctx.t._("This button no longer works."))

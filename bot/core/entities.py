@@ -110,3 +110,4 @@ class Prompt:
     run_id: int | None
     step: str
     kind: str = "question"  # question | other (explain "Other") | more (rest of an answer)
+    run: Run | None = None  # its run, when the store read them together (the hot path)

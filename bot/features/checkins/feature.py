@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Container
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
-from bot.core.context import Ctx
+from bot.core.context import Ctx, admins_only, not_this_chat, stale
 from bot.core.feature import Command, Feature
 from bot.core.i18n import Texts
 from bot.core.i18n import mark as _
@@ -54,7 +54,7 @@ class Checkins(Feature):
         if first == "now":
             return await self.rounds.start_now(ctx)
         if not await ctx.is_admin():
-            return Outcome().say(ctx.t._("Only the group's admins can do that."))
+            return admins_only(ctx)
         if first == "off":
             return await self.wizard.off(ctx)
         if first == "pause":
@@ -70,7 +70,7 @@ class Checkins(Feature):
         t = ctx.t
         checkin = await ctx.repo.checkin(data.round)
         if checkin is None or checkin.chat_id != ctx.chat.id:
-            return Outcome(toast=t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         if data.kind == "talk":
             return Outcome().say(t._(
                 "🗣 <b>Plan a talk</b>\nAgree on a moment soon with one person of each "
@@ -81,7 +81,7 @@ class Checkins(Feature):
             return await self.revisit_delen(ctx)
         if data.kind == "pdca" and self.pdca:
             return await self.start_pdca(ctx)
-        return Outcome(toast=t._("This button no longer works."))
+        return stale(ctx)
 
     async def due(self, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
         async for item in self.rounds.due(self.store, self.texts, now):

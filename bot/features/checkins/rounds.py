@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, esc, not_this_chat, stale
 from bot.core.entities import Checkin, Prompt
 from bot.core.i18n import Texts
 from bot.core.outcome import Button, Outcome, Reply
@@ -84,10 +84,10 @@ class Rounds:
     async def press(self, ctx: Ctx, data: Pick, message_id: int | None) -> Outcome:
         t = ctx.t
         if data.question not in QUESTIONS or data.value not in QUESTIONS[data.question]:
-            return Outcome(toast=t._("This button no longer works."))
+            return stale(ctx)
         checkin = await ctx.repo.checkin(data.round)
         if checkin is None or checkin.chat_id != ctx.chat.id:
-            return Outcome(toast=t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         if checkin.closed_at is not None:
             return Outcome(toast=t._("This check-in is already closed."))
         before = await complete(ctx.repo, checkin.id)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.clock import Clock
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, admins_only, esc, not_this_chat, stale
 from bot.core.dates import read_date
 from bot.core.i18n import LANGUAGES, Texts
 from bot.core.i18n import mark as _
@@ -37,10 +37,6 @@ def describe(rule: Rule, timezone: str, t: Texts, *, short: bool = False) -> str
         text = t._("{every} on {weekday} at {time}", every=t._(EVERY_NAMES[rule.every]),
                    weekday=t._(WEEKDAY_NAMES[rule.weekday]).lower(), time=at)
     return text if short else f"{text} ({esc(timezone)})"
-
-
-def _admins_only(ctx: Ctx) -> Outcome:
-    return Outcome(toast=ctx.t._("Only the group's admins can do that."), alert=True)
 
 
 class Wizard:
@@ -161,15 +157,15 @@ class Wizard:
     async def _allowed(self, ctx: Ctx, chat: int) -> Outcome | None:
         """Why this press is refused, or None: the chat's own buttons, for its admins."""
         if chat != ctx.chat.id:
-            return Outcome(toast=ctx.t._("This button does not belong to this chat."))
-        return None if await ctx.is_admin() else _admins_only(ctx)
+            return not_this_chat(ctx)
+        return None if await ctx.is_admin() else admins_only(ctx, pressed=True)
 
     async def press_often(self, ctx: Ctx, data: Often, message_id: int | None) -> Outcome:
         t = ctx.t
         if refused := await self._allowed(ctx, data.chat):
             return refused
         if data.every not in EVERY:
-            return Outcome(toast=t._("This button no longer works."))
+            return stale(ctx)
         if data.every == "month":
             options = [Button(str(d), Day(data.chat, data.every, d).encode())
                        for d in MONTH_DAYS]
@@ -185,7 +181,7 @@ class Wizard:
         if refused := await self._allowed(ctx, data.chat):
             return refused
         if data.every not in EVERY:
-            return Outcome(toast=ctx.t._("This button no longer works."))
+            return stale(ctx)
         options = [Button(f"{h:02d}:{m:02d}", At(data.chat, data.every, data.day, h, m).encode())
                    for h, m in TIMES]
         return Outcome([Reply(ctx.t._("At what time?"), [options[:4], options[4:]],
@@ -195,7 +191,7 @@ class Wizard:
         if refused := await self._allowed(ctx, data.chat):
             return refused
         if data.every not in EVERY:
-            return Outcome(toast=ctx.t._("This button no longer works."))
+            return stale(ctx)
         monthly = data.every == "month"
         rule = Rule(data.every, 0 if monthly else data.day % 7,
                     min(max(data.day, 1), 28) if monthly else 1, data.hour % 24,
@@ -207,7 +203,7 @@ class Wizard:
             return refused
         rule = await self.suggestion(ctx)
         if rule is None:
-            return Outcome(toast=ctx.t._("This button no longer works."))
+            return stale(ctx)
         return await self.save(ctx, rule, message_id)
 
     async def press_off(self, ctx: Ctx, data: Off, message_id: int | None) -> Outcome:

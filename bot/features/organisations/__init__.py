@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.callbacks import Data, button
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, admins_only, esc
 from bot.core.entities import Organisation
 from bot.core.feature import Command, Feature
 from bot.core.i18n import mark as _
@@ -44,8 +44,7 @@ class Organisations(Feature):
         orgs = await ctx.repo.organisations(ctx.chat.id)
         if word in ("add", "rename", "remove"):
             if not await ctx.is_admin():
-                text = t._("Only the group's admins can do that.")
-                return Outcome(toast=text, alert=True).say(text)
+                return admins_only(ctx)
             return await self._change(ctx, word, rest, orgs)
         if not orgs:
             return Outcome().say(t._(

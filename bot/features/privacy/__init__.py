@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.core.callbacks import Data, button
 from bot.core.clock import Clock
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, admins_only, esc, stale
 from bot.core.feature import Command, Feature
 from bot.core.flows import Flow
 from bot.core.i18n import mark as _
@@ -72,13 +72,13 @@ class Privacy(Feature):
 
     async def export(self, ctx: Ctx, args: str) -> Outcome:
         if not await ctx.is_admin():
-            return Outcome().say(ctx.t._("Only the group's admins can do that."))
+            return admins_only(ctx)
         return await export(ctx, self.flows, self.clock.now())
 
     async def forget(self, ctx: Ctx, args: str) -> Outcome:
         t = ctx.t
         if not await ctx.is_admin():
-            return Outcome().say(t._("Only the group's admins can do that."))
+            return admins_only(ctx)
         until = int((self.clock.now() + CONFIRM_FOR).timestamp())
         return Outcome([Reply(
             t._("⚠️ <b>Delete everything?</b>\nThis removes all organisations, members, "
@@ -92,7 +92,7 @@ class Privacy(Feature):
         if data.chat != ctx.chat.id:
             return Outcome(toast=t._("This button does not belong to this chat."), alert=True)
         if not await ctx.is_admin():
-            return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
+            return admins_only(ctx, pressed=True)
         if self.clock.now().timestamp() > data.until:
             return Outcome(toast=t._("This button no longer works."), alert=True)
         if not data.yes:
@@ -143,7 +143,7 @@ class Privacy(Feature):
                               message_id: int | None) -> Outcome:
         t = ctx.t
         if ctx.in_group:
-            return Outcome(toast=t._("This button no longer works."))
+            return stale(ctx)
         if data.chat != ctx.chat.id:
             return Outcome(toast=t._("This button does not belong to this chat."), alert=True)
         if not data.yes:

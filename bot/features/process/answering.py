@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.answers import OTHER, parse_organisations
 from bot.core.clock import Clock
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, esc, not_this_chat, stale
 from bot.core.dates import DateReading, read_date
 from bot.core.entities import Run
 from bot.core.flows import Flow, Step
@@ -159,7 +159,7 @@ class Typed:
         """The member who typed a doubtful date says whether it stands."""
         run = await ctx.repo.run(run_id)
         if run is None or run.chat_id != ctx.chat.id:
-            return Outcome(toast=ctx.t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         if user_id and ctx.actor.user_id != user_id:
             return Outcome(toast=ctx.t._("Only the member who typed this date can answer."))
         flow = self.flows[run.flow]
@@ -169,7 +169,7 @@ class Typed:
             return Outcome(toast=ctx.t._("Reply to the question with the right date."),
                            alert=True)
         if len(day) != 8:
-            return Outcome(toast=ctx.t._("This button no longer works."))
+            return stale(ctx)
         value = date(int(day[:4]), int(day[4:6]), int(day[6:])).isoformat()
         outcome = await self.record(ctx, run, flow.step(run.state), value)
         outcome.toast = outcome.toast or ctx.t._("Saved ✓")

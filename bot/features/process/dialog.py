@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.core.answers import OTHER
 from bot.core.clock import Clock
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, esc, not_this_chat
 from bot.core.entities import Run
 from bot.core.flows import Flow, Step
 from bot.core.i18n import Texts
@@ -102,7 +102,7 @@ class Dialog:
         kind, index, arg = KINDS[type(data)], data.index, getattr(data, "arg", None)
         run = await ctx.repo.run(data.run)
         if run is None or run.chat_id != ctx.chat.id:
-            return Outcome(toast=ctx.t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         flow = self.flows[run.flow]
         if run.status != "active" or run.state == DONE or flow.index(run.state) != index:
             if run.status == "paused" and flow.index(run.state) == index:

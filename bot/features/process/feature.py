@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.context import Ctx
+from bot.core.context import Ctx, admins_only
 from bot.core.entities import Prompt
 from bot.core.feature import Command, Feature
 from bot.core.i18n import mark as _
@@ -47,14 +47,15 @@ class Process(Feature):
     async def _flow(self, ctx: Ctx, flow_id: str, args: str) -> Outcome:
         if args.split()[:1] == ["restart"]:
             if not await ctx.is_admin():
-                text = ctx.t._("Only the group's admins can do that.")
-                return Outcome(toast=text, alert=True).say(text)
+                return admins_only(ctx)
             return await self.dialog.restart_phase(ctx, flow_id)
         return await self.dialog.start_or_continue(ctx, flow_id)
 
     async def answer(self, ctx: Ctx, prompt: Prompt, text: str) -> Outcome | None:
         """A reply to a question of a run of this chat (None: not one of ours)."""
-        run = await ctx.repo.run(prompt.run_id) if prompt.run_id is not None else None
+        run = prompt.run
+        if run is None and prompt.run_id is not None:
+            run = await ctx.repo.run(prompt.run_id)
         if run is None or run.chat_id != ctx.chat.id:
             return None
         return await self.dialog.typed.reply(ctx, run, prompt.step, text, ctx.message_id,

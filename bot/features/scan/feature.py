@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.core import entities
 from bot.core.callbacks import Data, button
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, admins_only, esc, not_this_chat, stale
 from bot.core.entities import Prompt
 from bot.core.feature import Command, Feature
 from bot.core.i18n import mark as _
@@ -83,7 +83,7 @@ class Scan(Feature):
             if current is None:
                 return Outcome().say(t._("There is no open scan. /scan starts one."))
             if not await ctx.is_admin():
-                return Outcome().say(t._("Only the group's admins can do that."))
+                return admins_only(ctx)
             return Outcome(await self.close(ctx, current))
         if current is not None:
             return Outcome().say(t._("A scan is open: score it above. Admins close it with "
@@ -100,9 +100,9 @@ class Scan(Feature):
     async def start(self, ctx: Ctx, data: Start, message_id: int | None) -> Outcome:
         t = ctx.t
         if data.chat != ctx.chat.id:
-            return Outcome(toast=t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         if not await ctx.is_admin():
-            return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
+            return admins_only(ctx, pressed=True)
         if await ctx.repo.latest_scan(ctx.chat.id, closed=False):
             return Outcome(toast=t._("A scan is open: score it above."))
         scan = await ctx.repo.open_scan(ctx.chat.id, data.anonymous, secrets.token_hex(16),
@@ -118,9 +118,9 @@ class Scan(Feature):
         t = ctx.t
         scan = await self._own(ctx, data.scan)
         if scan is None:
-            return Outcome(toast=t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         if not await ctx.is_admin():
-            return Outcome(toast=t._("Only the group's admins can do that."), alert=True)
+            return admins_only(ctx, pressed=True)
         if scan.closed_at:
             return Outcome(toast=t._("This scan is already closed."))
         return Outcome(await self.close(ctx, scan))
@@ -131,11 +131,11 @@ class Scan(Feature):
             return await self.close_pressed(ctx, Close(data.scan), message_id)
         scan = await self._own(ctx, data.scan)
         if scan is None:
-            return Outcome(toast=t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         if scan.closed_at:
             return Outcome(toast=t._("This scan is already closed."))
         if not 0 <= data.condition < len(self.conditions) or not 1 <= data.score <= 5:
-            return Outcome(toast=t._("This button no longer works."))
+            return stale(ctx)
         condition = self.conditions[data.condition].id
         before = await self._complete(ctx.repo, scan)
         await ctx.repo.add_scan_score(scan.id, ctx.chat.id, self._respondent(scan, ctx),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.callbacks import Data, button
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, admins_only, esc
 from bot.core.feature import Command, Feature
 from bot.core.i18n import LANGUAGES, texts, words
 from bot.core.i18n import mark as _
@@ -88,8 +88,7 @@ class Settings(Feature):
             return Outcome().say(ctx.t._("I speak: {languages}. For example: /language en",
                                          languages=", ".join(LANGUAGES)))
         if not await ctx.is_admin():
-            text = ctx.t._("Only the group's admins can do that.")
-            return Outcome(toast=text, alert=True).say(text)
+            return admins_only(ctx)
         await ctx.repo.set_language(ctx.chat.id, choice)
         t = texts(choice)
         return Outcome(toast=t._("Language changed")).say(

@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import Data, button
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, esc, not_this_chat, stale
 from bot.core.entities import Answer, Member, Organisation, Run
 from bot.core.feature import Command, Feature
 from bot.core.flows import Flow, Phase
@@ -88,10 +88,10 @@ class Status(Feature):
         t = ctx.t
         run = await ctx.repo.run(data.run)
         if run is None or run.chat_id != ctx.chat.id:
-            return Outcome(toast=t._("This button does not belong to this chat."))
+            return not_this_chat(ctx)
         flow = self.flows.get(run.flow)
         if flow is None or not 0 <= data.phase < len(flow.phases):
-            return Outcome(toast=t._("This button no longer works."))
+            return stale(ctx)
         phase = flow.phases[data.phase]
         summary = await self.summary(ctx, run, phase, await ctx.repo.answers(run.id))
         return Outcome([Reply(part) for part in split(summary)],

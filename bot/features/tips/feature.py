@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.core.callbacks import Data, button
-from bot.core.context import Ctx, esc
+from bot.core.context import Ctx, esc, stale
 from bot.core.feature import Command, Feature
 from bot.core.flows import Flow
 from bot.core.i18n import Texts
@@ -94,7 +94,7 @@ class Tips(Feature):
             return Outcome([Reply(t._("🗂 <b>Tips by theme</b>\nChoose a theme:"),
                                   self._themes(t), edit=message_id)])
         if data.theme not in self.library.themes:
-            return Outcome(toast=t._("This button no longer works."))
+            return stale(ctx)
         tips = [tip for tip in self.library.tips.values() if data.theme in tip.themes]
         buttons = [[_tip_button(tip, t)] for tip in tips]
         buttons.append([Button(t._("⬅️ All themes"), Theme("").encode())])
@@ -106,7 +106,7 @@ class Tips(Feature):
         t = ctx.t
         found = self.library.get(data.tip)
         if found is None:
-            return Outcome(toast=t._("This button no longer works."))
+            return stale(ctx)
         back = [[Button(t._("⬅️ {theme}", theme=t.key(f"theme.{theme}")),
                         Theme(theme).encode())] for theme in found.themes[:1]]
         back.append([Button(t._("🗂 All themes"), Theme("").encode())])
