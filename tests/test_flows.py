@@ -116,3 +116,22 @@ async def test_a_new_step_appears_without_code_changes(tmp_path: Path):
     await repo.close()
     shown = "\n".join(output)
     assert "vraag 3 van 11" in shown and "Welke mascotte?" in shown and "Kat" in shown
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("- id: goals\n", "- id: aims\n", "agreement section `goals` names unknown step(s) goals"),
+    ("every: frequency", "every: often", "`checkin_rhythm` needs `every`: a choice step"),
+])
+def test_an_output_naming_a_missing_step_stops_at_load(tmp_path, old, new, words):
+    """The agreement and the check-in suggestion read steps the flow file names: a step
+    renamed without them is caught with the line, not discovered in a board meeting."""
+    path = tmp_path / "process.yaml"
+    text = (FLOWS / "process.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new))
+    with pytest.raises(FlowError) as error:
+        parse(path, TIPS.ids())
+    message = str(error.value)
+    assert words in message
+    line = int(message.split(":")[1])
+    assert path.read_text().splitlines()[line - 1].strip().startswith(("- section", "every:"))

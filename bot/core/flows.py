@@ -67,6 +67,11 @@ class Flow:
     phases: tuple[Phase, ...]
     path: Path
     repeat_when: Condition | None = None  # a finished run with this answer starts the next
+    # What outputs read, by step id (checked when the file is loaded): the agreement's
+    # sections in order, each with its steps; the choice step whose answer suggests the
+    # check-in rhythm, and the date step that gives its weekday.
+    agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    checkin_rhythm: tuple[str, str | None] | None = None
     steps: tuple[Step, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -150,13 +155,48 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
             seen_steps[step.id] = step
             steps.append(step)
         phases.append(Phase(pid, tuple(steps), f"{flow_id}.{pid}"))
-    unknown = set(data) - {"id", "phases", "repeat_when", "__line__"}
+    unknown = set(data) - {"id", "phases", "repeat_when", "agreement", "checkin_rhythm",
+                           "__line__"}
     if unknown:
         raise _fail(path, data["__line__"], f"unknown field(s) {', '.join(sorted(unknown))}")
     repeat = None
     if "repeat_when" in data:
         repeat = _condition(path, "repeat_when", data["repeat_when"], seen_steps)
-    return Flow(flow_id, tuple(phases), path, repeat)
+    agreement = _agreement(path, data.get("agreement", []), seen_steps)
+    rhythm = _rhythm(path, data.get("checkin_rhythm"), seen_steps)
+    return Flow(flow_id, tuple(phases), path, repeat, agreement, rhythm)
+
+
+def _rhythm(path: Path, data: object, steps: dict[str, Step]) -> tuple[str, str | None] | None:
+    """{every: a choice step, from: a date step (optional)}."""
+    if data is None:
+        return None
+    line = data.get("__line__", "?") if isinstance(data, dict) else "?"
+    every = data.get("every") if isinstance(data, dict) else None
+    start = data.get("from") if isinstance(data, dict) else None
+    if every not in steps or steps[every].kind != "choice":
+        raise _fail(path, line, "`checkin_rhythm` needs `every`: a choice step")
+    if start is not None and (start not in steps or steps[start].kind != "date"):
+        raise _fail(path, line, "`checkin_rhythm`'s `from` must be a date step")
+    return every, start
+
+
+def _agreement(path: Path, data: object, steps: dict[str, Step]) -> tuple:
+    """The agreement's sections: [{section: id, steps: [step ids]}], every step known."""
+    if not isinstance(data, list):
+        raise _fail(path, "?", "`agreement` must be a list of sections")
+    sections = []
+    for item in data:
+        line = item.get("__line__", "?") if isinstance(item, dict) else "?"
+        if not isinstance(item, dict) or not ID.match(str(item.get("section", ""))) \
+                or not isinstance(item.get("steps"), list) or not item["steps"]:
+            raise _fail(path, line, "an agreement section needs a `section` id and `steps`")
+        unknown = [s for s in item["steps"] if s not in steps]
+        if unknown:
+            raise _fail(path, line, f"agreement section `{item['section']}` names unknown "
+                                    f"step(s) {', '.join(map(str, unknown))}")
+        sections.append((item["section"], tuple(item["steps"])))
+    return tuple(sections)
 
 
 def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str, Step],

@@ -21,21 +21,6 @@ from bot.features.agreement.documents import Section, calendar, render_pdf
 PROCESS = "process"
 TAG = re.compile(r"<[^>]+>")
 
-# Section title, and the process steps (phase.step) whose answers fill it.
-SECTIONS = [
-    (_("Partners"), ["verkennen.organisations"]),
-    (_("Shared ambition"), ["delen.ambition", "delen.success"]),
-    (_("Goals and end result"), ["overeenkomen.goals"]),
-    (_("Who does what (and what not)"), ["overeenkomen.tasks", "delen.roles"]),
-    (_("Time and money per partner"), ["overeenkomen.commitment"]),
-    (_("Contact persons"), ["overeenkomen.contact"]),
-    (_("Communication"), ["overeenkomen.channels", "overeenkomen.frequency"]),
-    (_("Milestones"), ["overeenkomen.milestones", "uitvoeren.start"]),
-    (_("Evaluation moments"), ["overeenkomen.evaluation", "uitvoeren.first_eval"]),
-    (_("Knowledge hand-over"), ["overeenkomen.handover"]),
-]
-
-
 class Agreement(Feature):
     def __init__(self, clock: Clock, flows: dict[str, Flow]) -> None:
         self.clock = clock
@@ -87,12 +72,10 @@ class Agreement(Feature):
         orgs = await ctx.repo.organisations(ctx.chat.id)
         t = ctx.t
         sections, open_points = [], []
-        for title, steps in SECTIONS:
-            section = Section(t._(title))
-            for ref in steps:
-                step_id = ref.split(".")[1]
-                if step_id not in flow.ids:
-                    continue
+        # The flow file names the sections and their steps (checked when it is loaded).
+        for section_id, steps in flow.agreement:
+            section = Section(t.key(f"{flow.id}.agreement.{section_id}"))
+            for step_id in steps:
                 step = flow.step(step_id)
                 label = t.key(f"{step.key}.short")
                 if step.kind == "organisations" and orgs:

@@ -4,12 +4,13 @@ closes the round, sums it up per organisation and proposes a next step."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Container
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.core.context import Ctx, admins_only, not_this_chat, stale
 from bot.core.feature import Command, Feature
+from bot.core.flows import Flow
 from bot.core.i18n import Texts
 from bot.core.i18n import mark as _
 from bot.core.outcome import Outcome, Reply
@@ -23,7 +24,7 @@ Step = Callable[[Ctx], Awaitable[Outcome]]  # a next step the dialog takes
 
 class Checkins(Feature):
     def __init__(self, store: Store, clock: Clock, texts: Callable[[str], Texts], *,
-                 flows: Container[str], start_pdca: Step, revisit_delen: Step,
+                 flows: Mapping[str, Flow], start_pdca: Step, revisit_delen: Step,
                  remind_after: timedelta = timedelta(days=1),
                  close_after: timedelta = timedelta(days=3)) -> None:
         self.store = store  # the clock's work has no event, so no ctx.repo
@@ -31,7 +32,7 @@ class Checkins(Feature):
         self.pdca = "pdca" in flows  # a worrying round may start a PDCA round
         self.start_pdca, self.revisit_delen = start_pdca, revisit_delen
         self.rounds = Rounds(clock, remind_after, close_after, self.pdca)
-        self.wizard = Wizard(clock)
+        self.wizard = Wizard(clock, flows)
 
     def commands(self) -> list[Command]:
         return [Command("checkin", self.checkin, _("Check-ins: schedule, or start one now"))]

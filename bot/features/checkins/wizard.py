@@ -5,12 +5,14 @@ Overeenkomen as a suggestion."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.clock import Clock
 from bot.core.context import Ctx, admins_only, esc, not_this_chat, stale
 from bot.core.dates import read_date
+from bot.core.flows import Flow
 from bot.core.i18n import LANGUAGES, Texts
 from bot.core.i18n import mark as _
 from bot.core.outcome import Button, Outcome, Reply
@@ -25,7 +27,7 @@ EVERY_NAMES = {"week": _("Weekly"), "2weeks": _("Every two weeks"),
                "4weeks": _("Every four weeks"), "month": _("Monthly")}
 WEEKDAY_NAMES = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
                  _("Saturday"), _("Sunday"))
-# The process flow's answers the suggestion reads: its frequency choices, as our rules.
+# The choices of the process flow's rhythm step, as our rules.
 AGREED = {"weekly": "week", "biweekly": "2weeks", "monthly": "month"}
 
 
@@ -40,8 +42,9 @@ def describe(rule: Rule, timezone: str, t: Texts, *, short: bool = False) -> str
 
 
 class Wizard:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, flows: Mapping[str, Flow]) -> None:
         self.clock = clock
+        self.flows = flows  # the process flow names the step that suggests a rhythm
 
     async def overview(self, ctx: Ctx) -> Outcome:
         t = ctx.t
@@ -74,16 +77,18 @@ class Wizard:
 
     async def suggestion(self, ctx: Ctx) -> Rule | None:
         """The rhythm the group agreed in Overeenkomen, with the first evaluation's weekday."""
-        run = await ctx.repo.latest_run(ctx.chat.id, "process")
-        if run is None:
+        flow = self.flows.get("process")
+        run = await ctx.repo.latest_run(ctx.chat.id, "process") if flow else None
+        if run is None or flow.checkin_rhythm is None:
             return None
+        rhythm, start = flow.checkin_rhythm  # named in the flow file
         answers = given(await ctx.repo.answers(run.id))
-        every = AGREED.get(str(answers.get("frequency")))
+        every = AGREED.get(str(answers.get(rhythm)))
         if every is None:
             return None
         weekday, day = 0, 1
-        if isinstance(answers.get("first_eval"), str):
-            first = datetime.fromisoformat(answers["first_eval"])
+        if start is not None and isinstance(answers.get(start), str):
+            first = datetime.fromisoformat(answers[start])
             weekday, day = first.weekday(), min(first.day, 28)
         return Rule(every, weekday, day)
 
