@@ -32,9 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from fakebot import BotMessage, FakeTelegram, Group, Member  # noqa: E402
 from fakebot.validate import too_many_requests  # noqa: E402
+from run import stop  # noqa: E402  (the throughput benchmark's, beside this file)
 
 from bot.core.flows import Step, load_all  # noqa: E402
 from bot.core.i18n import texts  # noqa: E402
@@ -413,16 +415,6 @@ def seconds(values: list[float]) -> str:
         return "none"
     return (f"median {statistics.median(values):5.2f} s, longest {max(values):5.2f} s "
             f"(n={len(values)})")
-
-
-async def stop(process) -> None:
-    if process.returncode is None:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 20)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
 
 
 async def main(pace: float, verbose: bool) -> int:

@@ -96,6 +96,9 @@ async def spawn(fake: FakeTelegram, args: list[str], env: dict) -> tuple:
 
 
 async def stop(process) -> None:
+    """Stop a bot process (politely, then not)."""
+    if process.returncode is not None:
+        return
     process.terminate()
     try:
         await asyncio.wait_for(process.wait(), 20)
