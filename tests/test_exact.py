@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 from journey import FLOW, answer, label, question
+from pypdf import PdfReader
 
 from bot.core.outcome import tg_len
 from bot.core.progress import applicable
@@ -106,6 +109,9 @@ async def test_other_is_answered_by_its_explanation(bot, fake, group):
     await anna.sends("/afspraken")
     agreement = await group.bot_says(containing="Samenwerkingsafspraken")
     assert "Rolverdeling — We wisselen per activiteit af" in agreement.text
+    pdf = await group.bot_says(containing="pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.document.data)).pages)
+    assert "We wisselen per activiteit af" in text and "Anders" not in text
 
 
 async def test_a_reply_during_a_pause_is_kept_with_the_right_words(bot, fake, group):
