@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from fakebot import FakeTelegram  # noqa: E402
 
 from bot.features.checkins.schedule import Rule  # noqa: E402
-from bot.store.repo import Repo  # noqa: E402
+from bot.store.sqlite import SqliteStore  # noqa: E402
 
 GROUPS = 100
 
@@ -130,7 +130,7 @@ def world(fake: FakeTelegram) -> list[tuple[dict, list[dict], dict]]:
 
 
 async def seed(db: Path, groups) -> None:
-    repo = await Repo.open(db)
+    repo = await SqliteStore.open(db)
     now = datetime.now(UTC)
     async with repo.transaction():
         for chat, users, question in groups:
@@ -181,7 +181,7 @@ async def measure(label: str, args: list[str], n: int, seeded: bool, quiet: bool
 
 
 async def many_chats(db: Path, count: int, due: datetime) -> None:
-    repo = await Repo.open(db)
+    repo = await SqliteStore.open(db)
     now = datetime.now(UTC)
     rule = Rule("week").to_json()
     async with repo.transaction():

@@ -9,11 +9,11 @@ import sys
 from bot import compose
 from bot.adapters.console import Console
 from bot.core.clock import FakeClock
-from bot.store.repo import Repo
+from bot.store.sqlite import SqliteStore
 
 
 async def console_for(tmp_path, name="Anna"):
-    repo = await Repo.open(tmp_path / "db.sqlite3")
+    repo = await SqliteStore.open(tmp_path / "db.sqlite3")
     output: list[str] = []
     return repo, Console(compose.build(repo, FakeClock()), name, out=output.append), output
 

@@ -12,7 +12,7 @@ import sys
 from fakebot.conversation import Group
 
 from bot.core.clock import FakeClock
-from bot.store.repo import Repo
+from bot.store.sqlite import SqliteStore
 
 
 async def spawn(fake, env) -> asyncio.subprocess.Process:
@@ -28,7 +28,7 @@ async def test_sigkill_at_random_moments(fake, tmp_path):
     db = tmp_path / "bot.sqlite3"
     group = Group(fake, title="Samen Sterk")
     members = [group.member(name, lang="nl") for name in ("Anna", "Bram", "Carla")]
-    repo = await Repo.open(db)  # a group that is in the Do step of a PDCA round
+    repo = await SqliteStore.open(db)  # a group that is in the Do step of a PDCA round
     async with repo.transaction():
         now = FakeClock().now()
         await repo.ensure_chat(group.id, "group", "Samen Sterk", "nl", "Europe/Amsterdam", now)
@@ -69,7 +69,7 @@ async def test_sigkill_at_random_moments(fake, tmp_path):
         await process.wait()
     assert kills >= 2
 
-    repo = await Repo.open(db)
+    repo = await SqliteStore.open(db)
     try:
         run = await repo.latest_run(group.id, "pdca")
         stored = [a for a in await repo.answers(run.id) if a.step == "log"]

@@ -15,7 +15,7 @@ from bot.core.paths import FLOWS, LOCALES
 from bot.core.progress import DONE
 from bot.features.process.engine import Engine
 from bot.features.tips import TipLibrary
-from bot.store.repo import Repo
+from bot.store.sqlite import SqliteStore
 
 TIPS = TipLibrary()
 
@@ -105,7 +105,7 @@ async def test_a_new_step_appears_without_code_changes(tmp_path: Path):
         po.write_text(po.read_text() + "".join(
             f'\nmsgid "process.verkennen.mascot{k}"\nmsgstr "{w}"\n'
             for k, w in zip(keys, words, strict=True)))
-    repo = await Repo.open(tmp_path / "db.sqlite3")
+    repo = await SqliteStore.open(tmp_path / "db.sqlite3")
     output: list[str] = []
     service = compose.build(repo, FakeClock(), flows_dir=flows, locales=locales)
     console = Console(service, "Anna", out=output.append)

@@ -13,7 +13,7 @@ from journey import answer, question
 
 from bot import config
 from bot.core.clock import FakeClock
-from bot.store.repo import Repo
+from bot.store.sqlite import SqliteStore
 
 
 async def test_mydata_and_forgetme(bot, fake, group):
@@ -132,7 +132,7 @@ async def test_free_text_is_encrypted_at_rest(tmp_path):
     key = Fernet.generate_key().decode()
     path = tmp_path / "db.sqlite3"
     clock = FakeClock()
-    repo = await Repo.open(path, key)
+    repo = await SqliteStore.open(path, key)
     try:
         async with repo.transaction():
             await repo.ensure_chat(-1, "group", "G", "nl", "Europe/Amsterdam", clock.now())

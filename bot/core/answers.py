@@ -2,47 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-
-from babel import Locale
 
 from bot.core.context import esc
 from bot.core.flows import Step
-from bot.core.i18n import LANGUAGES, Texts
+from bot.core.i18n import Texts
 
 OTHER = "other"  # a choice with this id asks what the member means; the typed text is the answer
 MAX_ORGS = 12
 MAX_ORG_NAME = 60
-
-
-def _month_names() -> dict[str, int]:
-    names: dict[str, int] = {}
-    for language in LANGUAGES:
-        months = Locale.parse(language).months["format"]
-        for width in ("wide", "abbreviated"):
-            for number, name in months[width].items():
-                names[name.lower().rstrip(".")] = number
-    return names
-
-
-MONTHS = _month_names()
-NUMERIC = re.compile(r"^(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})$")
-WORDED = re.compile(r"^(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})$")
-
-
-def parse_date(text: str) -> date | None:
-    """15-03-2027, 15/3/2027, 2027-03-15, 15 maart 2027, 15 March 2027."""
-    text = text.strip().lower()
-    try:
-        if match := NUMERIC.match(text):
-            a, b, c = (int(x) for x in match.groups())
-            return date(a, b, c) if len(match.group(1)) == 4 else date(c, b, a)
-        if (match := WORDED.match(text)) and match.group(2) in MONTHS:
-            return date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
-    except ValueError:
-        return None
-    return None
 
 
 def parse_organisations(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from bot.adapters.telegram.updates import UpdateLoop
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.service import Service
-from bot.store.repo import Repo
+from bot.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Running:
     app: Application
-    repo: Repo
+    repo: SqliteStore
     service: Service
     updates: UpdateLoop | None = None
     server: object | None = None  # the webhook's HTTP server
@@ -56,7 +56,7 @@ class Running:
 async def _launch(settings: Settings, clock: Clock | None, rate_limiter,
                   tick_seconds: float | None, receive) -> Running:
     """Store, service and application up; `receive` starts taking updates in."""
-    repo = await Repo.open(settings.database_path, settings.data_key)
+    repo = await SqliteStore.open(settings.database_path, settings.data_key)
     try:
         service = compose.from_settings(repo, settings, clock or Clock())
         app = build(settings, service, rate_limiter, tick_seconds)
