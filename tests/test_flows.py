@@ -135,3 +135,20 @@ def test_an_output_naming_a_missing_step_stops_at_load(tmp_path, old, new, words
     assert words in message
     line = int(message.split(":")[1])
     assert path.read_text().splitlines()[line - 1].strip().startswith(("- section", "every:"))
+
+
+def test_every_kind_a_flow_may_name_is_one_class_that_reads_and_shows():
+    from datetime import date
+
+    from bot.core.i18n import texts
+    from bot.core.kinds import KINDS
+
+    t, today = texts("nl"), date(2026, 12, 1)
+    step = load_all(known_tips=TIPS.ids())["process"].step("practical")
+    assert KINDS["date"].read("3 feb", today, ("nl",)).value == "2027-02-03"
+    assert KINDS["date"].read("31-02-2027", today, ("nl",)).problem.problem == "impossible"
+    assert KINDS["organisations"].read("A, B, a", today, ("nl",)).value == ["A", "B"]
+    assert KINDS["choice"].read("iets", today, ("nl",)).problem == "buttons"
+    assert KINDS["scale"].from_button(step, 4) == 5
+    assert KINDS["multi"].show(step, ["time", "other"], t, "een bus") == "⏰ Tijd, een bus"
+    assert KINDS["yesno"].show(step, "no", t) == "Nee"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.kinds import KINDS
 from bot.core.paths import FLOWS
 
-KINDS = ("text", "choice", "multi", "scale", "yesno", "date", "organisations")
 SCOPES = ("group", "organisation", "member")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 TIP_ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -44,14 +44,8 @@ class Step:
 
     @property
     def values(self) -> tuple[str, ...]:
-        """The values a button answer can take."""
-        if self.kind in ("choice", "multi"):
-            return self.choices
-        if self.kind == "yesno":
-            return ("yes", "no")
-        if self.kind == "scale":
-            return ("1", "2", "3", "4", "5")
-        return ()
+        """The values a button answer can take (its kind says)."""
+        return KINDS[self.kind].values(self)
 
 
 @dataclass(frozen=True)
@@ -222,7 +216,7 @@ def _step(path: Path, flow_id: str, phase_id: str, data: object, seen: dict[str,
     if scope not in SCOPES:
         raise _fail(path, line, f"step `{sid}`: `scope` must be one of {', '.join(SCOPES)}")
     choices = data.get("choices", [])
-    if kind in ("choice", "multi"):
+    if KINDS[kind].needs_choices:
         if not isinstance(choices, list) or len(choices) < 2 or len(choices) > 12:
             raise _fail(path, line, f"step `{sid}`: `choices` needs 2 to 12 ids")
         for c in choices:

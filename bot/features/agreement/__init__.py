@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from bot.core.answers import show
 from bot.core.clock import Clock
 from bot.core.context import Ctx, esc
 from bot.core.entities import Answer
@@ -14,6 +13,7 @@ from bot.core.feature import Command, Feature
 from bot.core.flows import Flow, Step
 from bot.core.i18n import Texts
 from bot.core.i18n import mark as _
+from bot.core.kinds import show
 from bot.core.outcome import Outcome, Reply, split
 from bot.core.progress import by_organisation
 from bot.features.agreement.documents import Section, calendar, render_pdf

@@ -7,9 +7,9 @@ import re
 from datetime import datetime
 from html import unescape
 
-from bot.core.answers import show
 from bot.core.context import Ctx
 from bot.core.flows import Flow
+from bot.core.kinds import show
 from bot.core.outcome import Outcome, Reply
 from bot.core.progress import open_items, reached
 

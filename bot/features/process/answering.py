@@ -8,13 +8,14 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.core.answers import OTHER, parse_organisations
+from bot.core.answers import OTHER
 from bot.core.clock import Clock
 from bot.core.context import Ctx, esc, not_this_chat, stale
-from bot.core.dates import DateReading, read_date
+from bot.core.dates import DateReading
 from bot.core.entities import Run
 from bot.core.flows import Flow, Step
 from bot.core.i18n import LANGUAGES
+from bot.core.kinds import KINDS, Reading
 from bot.core.outcome import Button, Outcome, Reply, tg_len
 from bot.core.progress import DONE, given
 from bot.features.process.asking import LONG, Asker
@@ -41,22 +42,14 @@ class Typed:
             note = text.strip()
             value: object = OTHER if step.kind == "choice" else (
                 await ctx.repo.draft(ctx.chat.id, run.id, step.id, ctx.actor.user_id) or [OTHER])
-        elif step.kind == "date":
-            reading = await self._read_date(ctx, text)
-            if reading.value is None:
-                return Outcome().say(self._date_problem(ctx, reading), reply_to=ctx.message_id)
-            if (doubt := await self._date_doubt(ctx, run, step, reading.value)) is not None:
-                return Outcome([doubt])
-            value = reading.value.isoformat()
-        elif step.kind == "organisations":
-            value = parse_organisations(text)
-            if len(value) < 1:
-                return Outcome().say(ctx.t._(
-                    "Please reply with the names of the organisations, one per line."))
-        elif step.kind == "text":
-            value = text
         else:
-            return Outcome().say(ctx.t._("Please answer this question with the buttons under it."))
+            reading = await self._read(ctx, step, text)
+            if reading.problem is not None:
+                return Outcome().say(self._problem(ctx, reading), reply_to=ctx.message_id)
+            value = reading.value
+            if step.kind == "date" and (doubt := await self._date_doubt(
+                    ctx, run, step, date.fromisoformat(value))) is not None:
+                return Outcome([doubt])
         current = run.state == step_id
         if current and run.status == "active":
             if asks == "other":
@@ -123,12 +116,12 @@ class Typed:
             await ctx.repo.set_answer_note(answer.id, text.strip())
             return updated
         if step.kind == "date":
-            reading = await self._read_date(ctx, text)
-            if reading.value is None:
+            reading = await self._read(ctx, step, text)
+            if reading.problem is not None:
                 return Outcome().say(ctx.t._(
                     "I could not read your edited message as a date, so your earlier answer "
-                    "stays.") + " " + self._date_problem(ctx, reading), reply_to=reply_to)
-            value: object = reading.value.isoformat()
+                    "stays.") + " " + self._problem(ctx, reading), reply_to=reply_to)
+            value: object = reading.value
         elif step.kind == "text":
             value = text
         else:  # the organisations were made when the list was answered
@@ -175,21 +168,31 @@ class Typed:
         outcome.toast = outcome.toast or ctx.t._("Saved ✓")
         return outcome
 
-    async def _read_date(self, ctx: Ctx, text: str) -> DateReading:
-        # Relative dates count from the chat's today; the first natural-language reading
-        # loads dateparser's data, so it runs off the event loop.
+    async def _read(self, ctx: Ctx, step: Step, text: str) -> Reading:
+        """A typed answer as its step's kind reads it. Relative dates count from the
+        chat's today; a slow kind (the first natural date loads dateparser's data) is read
+        off the event loop."""
+        kind = KINDS[step.kind]
         today = self.clock.now().astimezone(ZoneInfo(ctx.chat.timezone)).date()
         languages = tuple(dict.fromkeys((ctx.t.language, *LANGUAGES)))
-        return await asyncio.to_thread(read_date, text, today, languages)
+        if kind.slow:
+            return await asyncio.to_thread(kind.read, text, today, languages)
+        return kind.read(text, today, languages)
 
-    def _date_problem(self, ctx: Ctx, reading: DateReading) -> str:
-        t, detail = ctx.t, reading.detail
-        if reading.problem == "impossible" and detail.get("wrong") == "day":
+    def _problem(self, ctx: Ctx, reading: Reading) -> str:
+        """What is wrong with a typed answer, in the chat's words."""
+        t, problem = ctx.t, reading.problem
+        if problem == "empty":
+            return t._("Please reply with the names of the organisations, one per line.")
+        if not isinstance(problem, DateReading):
+            return t._("Please answer this question with the buttons under it.")
+        detail = problem.detail
+        if problem.problem == "impossible" and detail.get("wrong") == "day":
             month = t.locale.months["format"]["wide"][detail["month"]]
             return t._("There is no {day} {month}: that month has {days} days. Which date do "
                        "you mean? Reply to the question again.", day=detail["day"],
                        month=month, days=detail["days_in_month"])
-        if reading.problem == "impossible":
+        if problem.problem == "impossible":
             return t._("There is no month {month}: a year has twelve. Which date do you mean? "
                        "Reply to the question again.", month=detail["month"])
         return t._("I could not read that as a date. Try for example 15-03-2027, 3 feb or "

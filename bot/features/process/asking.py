@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bot.core.context import Ctx, esc
 from bot.core.entities import Answer, Organisation, Run
 from bot.core.flows import Flow, Step
+from bot.core.kinds import KINDS
 from bot.core.outcome import MAX_TEXT, Button, Outcome, Reply, split, tg_len
 from bot.core.progress import given, position, progress_bar
 from bot.features.process.buttons import (
@@ -22,7 +23,6 @@ from bot.features.process.buttons import (
     TipFor,
 )
 
-TEXT_KINDS = ("text", "date", "organisations")
 # Telegram's apps send a text longer than 4096 characters as several messages; in a
 # group the bot sees only the first (the one that replies to the question).
 LONG = 3800
@@ -69,9 +69,9 @@ class Asker:
         lines = [self.header(ctx, flow, step, run, given(answers)), "", t.key(step.key)]
         if step.scope != "group":
             lines += ["", await self._who_answered(ctx, step, answers)]
-        if step.kind in TEXT_KINDS:
+        if KINDS[step.kind].typed:
             lines += ["", self._how_to_type(ctx, step)]
-        elif step.kind == "multi" and ctx.in_group:
+        elif KINDS[step.kind].layout == "ticks" and ctx.in_group:
             lines += ["", t._("<i>Tick what applies (only you see your ticks), then press "
                               "✔️ Done.</i>")]
         buttons = self._answer_buttons(ctx, run, step, index, draft or [])
@@ -93,37 +93,32 @@ class Asker:
                                 prompt=(run.id, step.id))]
 
     def _how_to_type(self, ctx: Ctx, step: Step) -> str:
-        t = ctx.t
-        if step.kind == "date":
-            hint = t._("<i>Type a date, for example 15-03-2027.</i>")
-        elif step.kind == "organisations":
-            hint = t._("<i>One name per line, or separated by commas.</i>")
-        else:
-            hint = ""
+        t, kind = ctx.t, KINDS[step.kind]
+        hint = t._(kind.hint) if kind.hint else ""
         how = (t._("↩️ Answer with a <b>reply</b> to this message (swipe it, or tap it and "
                    "choose Reply).") if ctx.in_group else t._("✍️ Type your answer."))
         return f"{how} {hint}".strip()
 
     def _answer_buttons(self, ctx: Ctx, run: Run, step: Step, index: int,
                         draft: list) -> list[list[Button]]:
-        t = ctx.t
-        if step.kind in ("choice", "multi"):
-            kind = Pick if step.kind == "choice" else Tick
+        t, layout = ctx.t, KINDS[step.kind].layout
+        if layout in ("choices", "ticks"):
+            kind = Pick if layout == "choices" else Tick
             labels = [t.key(step.choice_key(c)) for c in step.choices]
-            if step.kind == "multi" and not ctx.in_group:
+            if layout == "ticks" and not ctx.in_group:
                 # Only one person answers in a private chat: the keyboard can show ticks.
                 labels = [("✅ " if c in draft else "▫️ ") + label
                           for c, label in zip(step.choices, labels, strict=True)]
             buttons = [Button(label, kind(run.id, index, i).encode())
                        for i, label in enumerate(labels)]
             rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-            if step.kind == "multi":
+            if layout == "ticks":
                 rows.append([Button(t._("✔️ Done"), Done(run.id, index).encode())])
             return rows
-        if step.kind == "yesno":
+        if layout == "yesno":
             return [[Button(t._("👍 Yes"), Pick(run.id, index, 0).encode()),
                      Button(t._("👎 No"), Pick(run.id, index, 1).encode())]]
-        if step.kind == "scale":
+        if layout == "scale":
             return [[Button(str(v), Pick(run.id, index, v - 1).encode()) for v in range(1, 6)]]
         return []
 

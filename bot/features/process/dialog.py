@@ -14,6 +14,7 @@ from bot.core.context import Ctx, esc, not_this_chat
 from bot.core.entities import Run
 from bot.core.flows import Flow, Step
 from bot.core.i18n import Texts
+from bot.core.kinds import KINDS
 from bot.core.outcome import Outcome, Reply, split
 from bot.core.progress import DONE, given, holds
 from bot.features.process.answering import Typed
@@ -33,8 +34,8 @@ from bot.features.process.engine import Engine
 from bot.features.process.summary import summary as phase_summary
 
 TipText = Callable[[str, Texts], "str | None"]
-KINDS = {Pick: "a", Tick: "m", Done: "d", Next: "n", Skip: "s", Back: "b", Pause: "p",
-         TipFor: "t"}
+PRESSED = {Pick: "a", Tick: "m", Done: "d", Next: "n", Skip: "s", Back: "b", Pause: "p",
+           TipFor: "t"}
 
 
 class Dialog:
@@ -99,7 +100,7 @@ class Dialog:
     async def pressed(self, ctx: Ctx, data: OnQuestion, message_id: int | None) -> Outcome:
         """A button under a question: checked against the chat and the question it was
         shown with (an old message's buttons politely do nothing)."""
-        kind, index, arg = KINDS[type(data)], data.index, getattr(data, "arg", None)
+        kind, index, arg = PRESSED[type(data)], data.index, getattr(data, "arg", None)
         run = await ctx.repo.run(data.run)
         if run is None or run.chat_id != ctx.chat.id:
             return not_this_chat(ctx)
@@ -110,7 +111,7 @@ class Dialog:
             return Outcome(toast=ctx.t._("This question is already closed."))
         step = flow.step(run.state)
         if kind == "a" and arg is not None and arg < len(step.values):
-            value: object = int(step.values[arg]) if step.kind == "scale" else step.values[arg]
+            value = KINDS[step.kind].from_button(step, arg)
             if value == OTHER and step.kind == "choice":
                 return self.ask.ask_other(ctx, run, step)
             outcome = await self.record(ctx, run, step, value, pressed=message_id)

@@ -3,10 +3,10 @@ skipped question is open)."""
 
 from __future__ import annotations
 
-from bot.core.answers import show
 from bot.core.context import Ctx, esc
 from bot.core.entities import Answer, Run
 from bot.core.flows import Phase
+from bot.core.kinds import show
 from bot.core.progress import applicable, by_member, by_organisation, given
 
 
