@@ -152,3 +152,17 @@ def test_every_kind_a_flow_may_name_is_one_class_that_reads_and_shows():
     assert KINDS["scale"].from_button(step, 4) == 5
     assert KINDS["multi"].show(step, ["time", "other"], t, "een bus") == "⏰ Tijd, een bus"
     assert KINDS["yesno"].show(step, "no", t) == "Nee"
+
+
+def test_a_runs_life_is_a_machine_that_refuses_what_its_status_does_not_allow():
+    from transitions import MachineError
+
+    from bot.features.process.engine import LIFECYCLE
+
+    assert LIFECYCLE.move("active", "pause") == "paused"
+    assert LIFECYCLE.move("paused", "resume") == "active"
+    assert LIFECYCLE.move("active", "finish") == "done"
+    assert LIFECYCLE.move("done", "reopen") == "active"
+    for status, move in (("done", "pause"), ("paused", "finish"), ("active", "resume")):
+        with pytest.raises(MachineError):
+            LIFECYCLE.move(status, move)

@@ -30,7 +30,7 @@ from bot.features.process.buttons import (
     Tick,
     TipFor,
 )
-from bot.features.process.engine import Engine
+from bot.features.process.engine import LIFECYCLE, Engine
 from bot.features.process.summary import summary as phase_summary
 
 TipText = Callable[[str, Texts], "str | None"]
@@ -65,8 +65,7 @@ class Dialog:
                                  + "\n\n" + ctx.t.key(f"{flow.id}.done"))
         replies = []
         if run.status == "paused":
-            await ctx.repo.update_run(run.id, run.state, "active", now)
-            run.status = "active"
+            await self._live(ctx, run, run.state, "resume")
             replies.append(Reply(ctx.t._("▶️ Welcome back! We continue where you left off.")))
         return Outcome(replies + await self.ask.question(ctx, run))
 
@@ -79,8 +78,7 @@ class Dialog:
         if run is None:
             run = await ctx.repo.start_run(ctx.chat.id, flow_id, first, now)
         else:
-            await ctx.repo.update_run(run.id, first, "active", now)
-            run.state, run.status = first, "active"
+            await self._live(ctx, run, first, "reopen")
         return Outcome(await self.ask.question(ctx, run, intro=True))
 
     async def restart_phase(self, ctx: Ctx, flow_id: str) -> Outcome:
@@ -90,8 +88,7 @@ class Dialog:
         flow = self.flows[flow_id]
         state = self.engines[flow_id].move(run.state, "restart", {})
         await ctx.repo.clear_drafts(run.id, run.state)
-        await ctx.repo.update_run(run.id, state, "active", self.clock.now())
-        run.state, run.status = state, "active"
+        await self._live(ctx, run, state, "reopen")
         phase = flow.step(state).phase
         note = ctx.t._("🔄 We start phase {phase} again. Earlier answers are kept in the history.",
                        phase=ctx.t.key(f"{flow.id}.{phase}.title"))
@@ -142,7 +139,7 @@ class Dialog:
                 return Outcome(toast=ctx.t._("This is the first question."))
             return Outcome(replies)
         if kind == "p":
-            await ctx.repo.update_run(run.id, run.state, "paused", self.clock.now())
+            await self._live(ctx, run, run.state, "pause")
             return Outcome().say(ctx.t._(
                 "⏸ Paused. Everything so far is saved. Send /process to continue."))
         if kind == "t":
@@ -234,9 +231,7 @@ class Dialog:
         if new == old:
             return []
         await ctx.repo.clear_drafts(run.id, old)
-        status = "done" if new == DONE else "active"
-        await ctx.repo.update_run(run.id, new, status, self.clock.now())
-        run.state, run.status = new, status
+        await self._live(ctx, run, new, "finish" if new == DONE else None)
         replies: list[Reply] = []
         old_phase = flow.step(old).phase
         new_phase = None if new == DONE else flow.step(new).phase
@@ -251,6 +246,13 @@ class Dialog:
             return replies
         intro = trigger == "next" and new_phase != old_phase
         return replies + await self.ask.question(ctx, run, answers=answers, intro=intro)
+
+    async def _live(self, ctx: Ctx, run: Run, state: str, move: str | None) -> None:
+        """Store where a run is, its status moved by the lifecycle machine (a move its
+        status does not allow raises, so nothing wrong is ever written)."""
+        status = LIFECYCLE.move(run.status, move) if move else run.status
+        await ctx.repo.update_run(run.id, state, status, self.clock.now())
+        run.state, run.status = state, status
 
     async def _next_round(self, ctx: Ctx, flow: Flow, previous: Run) -> list[Reply]:
         """A new numbered run, showing what the previous one planned."""
