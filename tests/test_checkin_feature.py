@@ -3,6 +3,8 @@ agreed rhythm, buttons bound to their chat, and the schedule words of both langu
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from fakebot.conversation import Group
 
 from bot.core.i18n import texts
@@ -76,8 +78,8 @@ async def test_pause_resume_and_time_zone(bot, fake, group, clock):
     paused = await group.bot_says(containing="gepauzeerd tot 1 maart 2026")
     assert "maandag 2 maart om 10:00" in paused.text
     schedule = await bot.repo.schedule(group.id)
-    assert schedule.paused_until == "2026-03-01"
-    assert schedule.next_at == "2026-03-02T09:00:00+00:00"
+    assert schedule.paused_until == date(2026, 3, 1)
+    assert schedule.next_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     await anna.sends("/checkin")
     await group.bot_says(containing=NL._("⏸ Paused until {date}.", date="1 maart 2026"))
 
@@ -85,14 +87,15 @@ async def test_pause_resume_and_time_zone(bot, fake, group, clock):
     await group.bot_says(containing="Check-ins gepland")
     schedule = await bot.repo.schedule(group.id)
     assert schedule.paused_until is None
-    assert schedule.next_at == "2026-01-12T09:00:00+00:00"
+    assert schedule.next_at == datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
 
     await anna.sends("/checkin tijdzone Mars/Olympus")
     await group.bot_says(containing="Geef een tijdzone")
     await anna.sends("/checkin tijdzone Europe/London")
     await group.bot_says(containing="Tijdzone van deze chat: Europe/London")
     schedule = await bot.repo.schedule(group.id)
-    assert (schedule.timezone, schedule.next_at) == ("Europe/London", "2026-01-05T10:00:00+00:00")
+    assert (schedule.timezone, schedule.next_at) == (
+        "Europe/London", datetime(2026, 1, 5, 10, 0, tzinfo=UTC))
     assert not fake.errors, fake.errors
 
 

@@ -35,7 +35,7 @@ async def test_weekly_checkin_keeps_local_time_across_dst(bot, fake, group, cloc
     first = await group.bot_says(containing="Check-in")
     assert "18 oktober 2026" in first.text
     schedule = await bot.repo.schedule(group.id)
-    assert schedule.next_at == "2026-10-25T09:00:00+00:00"  # 10:00 CET, after the change
+    assert schedule.next_at == at(2026, 10, 25, 9, 0)  # 10:00 CET, after the change
     clock.set(at(2026, 10, 25, 8, 59))
     await bot.running.tick()  # closes nothing new, opens nothing
     assert [m for m in group.messages() if "Check-in ·" in m.get("text", "")] == [
@@ -125,7 +125,7 @@ async def test_a_round_missed_while_down_is_sent_once(bot, fake, group, clock):
     rounds = [m for m in group.messages() if "Check-in ·" in m.get("text", "")]
     assert len(rounds) == 1
     schedule = await bot.repo.schedule(group.id)
-    assert schedule.next_at == "2026-05-04T08:00:00+00:00"  # the rhythm kept, in the future
+    assert schedule.next_at == at(2026, 5, 4, 8, 0)  # the rhythm kept, in the future
 
 
 async def test_removed_bot_stops_and_readded_bot_resumes(bot, fake, group, clock):

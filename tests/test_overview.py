@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fakebot.conversation import Group
 from journey import FLOW, answer, question
 from test_tools import org_group
@@ -134,7 +136,8 @@ def test_a_skipped_question_is_open_and_counted_per_organisation():
     members = [Member(10, "Anna", 1, False), Member(20, "Bram", 2, False)]
 
     def given(step, user, org, value="x", skipped=False):
-        return Answer(0, step, user, "", org, None if skipped else value, skipped, "")
+        return Answer(0, step, user, "", org, None if skipped else value, skipped,
+                      datetime(2026, 1, 5, tzinfo=UTC))
 
     answers = [given("organisations", 10, None, ["Club A", "Club B"]),
                given("why", 10, 1, skipped=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from store_story import ANNA, BRAM, fill_chat
@@ -14,7 +14,7 @@ from bot.core.clock import FakeClock
 from bot.core.entities import CheckinAnswer, Prompt, ScanScore
 from bot.core.ports import Store
 from bot.store.memory import MemoryStore
-from bot.store.rows import CHAT_TABLES, iso
+from bot.store.rows import CHAT_TABLES, moment
 from bot.store.sqlite import SqliteStore
 
 TZ = "Europe/Amsterdam"
@@ -106,14 +106,14 @@ async def test_stale_chats_warned_and_used_again(store, clock):
     clock.advance(days=10)
     await _chat(store, clock, -2)
     limit = start + timedelta(days=1)
-    assert await store.stale_chats(limit) == [(-1, iso(start), None)]
+    assert await store.stale_chats(limit) == [(-1, start, None)]
     async with store.transaction():
         await store.set_retention_warned(-1, clock.now())
-    assert await store.stale_chats(limit) == [(-1, iso(start), iso(clock.now()))]
+    assert await store.stale_chats(limit) == [(-1, start, clock.now())]
     await _chat(store, clock, -1)  # someone uses it: the clock starts again
     assert await store.stale_chats(limit) == []
     assert sorted(await store.stale_chats(clock.now() + timedelta(seconds=1))) == [
-        (-2, iso(clock.now()), None), (-1, iso(clock.now()), None)]
+        (-2, clock.now(), None), (-1, clock.now(), None)]
 
 
 # -- organisations and members ---------------------------------------------------------
@@ -234,7 +234,7 @@ async def test_answers_keep_their_history_values_and_notes(store, clock):
         ("goal", BRAM, None, True, None, None),
         ("why", ANNA, {"text": "Één plan", "n": 3}, False, None, 101)]
     assert answers[2].id == later and answers[0].id == story.answer
-    assert answers[2].created_at == iso(clock.now())
+    assert answers[2].created_at == clock.now() and answers[2].created_at.tzinfo is UTC
     assert [a.id for a in await store.answers(story.run, "why")] == [story.answer, later]
     assert await store.answers(story.run, "nothing") == []
     async with store.transaction():
@@ -316,14 +316,14 @@ async def test_schedules_and_which_are_due(store, clock):
         await _chat(store, clock, chat_id)
     async with store.transaction():
         await store.set_schedule(-1, "weekly", TZ, now - timedelta(minutes=1))
-        await store.set_schedule(-2, "monthly", TZ, now - timedelta(hours=1), "2026-09-01")
+        await store.set_schedule(-2, "monthly", TZ, now - timedelta(hours=1), date(2026, 9, 1))
         await store.set_schedule(-3, "weekly", TZ, None)  # paused: never due
         await store.set_schedule(-4, "weekly", TZ, now - timedelta(hours=2))
         await store.set_active(-4, False)
     assert [s.chat_id for s in await store.due_schedules(now)] == [-2, -1]
     schedule = await store.schedule(-2)
     assert (schedule.rule, schedule.timezone, schedule.next_at, schedule.paused_until) == \
-        ("monthly", TZ, iso(now - timedelta(hours=1)), "2026-09-01")
+        ("monthly", TZ, now - timedelta(hours=1), date(2026, 9, 1))
     async with store.transaction():
         await store.set_schedule(-2, "weekly", TZ, now + timedelta(days=7))
         await store.delete_schedule(-1)
@@ -361,7 +361,7 @@ async def test_checkin_rounds_wait_remind_and_close(store, clock):
         await store.close_checkin(second, now + 3 * day)
     round_ = await store.checkin(second)
     assert (round_.message_id, round_.reminded_at, round_.closed_at, round_.remind_at) == \
-        (555, iso(now + day), iso(now + 3 * day), iso(now + day))
+        (555, now + day, now + 3 * day, now + day)
     assert await store.open_checkin_of(-1) is None and await store.checkin(999) is None
     assert await store.checkins_waiting(now + 9 * day) == []
 
@@ -394,7 +394,7 @@ async def test_scans_are_numbered_and_found(store, clock):
         await store.set_scan_message(second.id, 77)
     assert (first.number, second.number, other.number) == (1, 2, 1)
     assert (first.anonymous, first.salt, first.closed_at) == (1, "s1", None)
-    assert (await store.scan(first.id)).closed_at == iso(clock.now())
+    assert (await store.scan(first.id)).closed_at == clock.now()
     assert await store.latest_scan(-1) == await store.scan(second.id)
     assert (await store.latest_scan(-1)).message_id == 77
     assert (await store.latest_scan(-1, closed=True)).id == first.id
@@ -538,6 +538,33 @@ async def test_export_holds_every_row_of_the_chat_and_only_those(store, clock):
     data["answers"].clear()  # a copy: changing it changes nothing kept
     assert len((await store.export_chat(-1))["answers"]) == 2
 
+
+
+async def test_moments_are_utc_datetimes_kept_as_iso_text(store, clock):
+    """An entity's moments are timezone-aware datetimes; the rows (and so the database and
+    the export) keep them as ISO text, as ever."""
+    story = await fill_chat(store, clock, -1)
+    now = clock.now()
+    schedule, checkin = await store.schedule(-1), await store.checkin(story.checkin)
+    scan = await store.scan(story.scan)
+    [answer, _] = await store.answers(story.run)
+    found = (answer.created_at, schedule.next_at, checkin.opened_at, checkin.remind_at,
+             checkin.close_at, scan.opened_at)
+    assert found == (now, now + timedelta(days=7), now, now + timedelta(days=1),
+                     now + timedelta(days=3), now)
+    assert all(isinstance(m, datetime) and m.tzinfo is UTC for m in found)
+    data = await store.export_chat(-1)
+    assert data["answers"][0]["created_at"] == "2026-01-05T09:00:00+00:00" == now.isoformat()
+    assert (data["schedules"][0]["next_at"], data["schedules"][0]["paused_until"]) == \
+        ("2026-01-12T09:00:00+00:00", None)
+    assert data["checkins"][0]["opened_at"] == data["scans"][0]["opened_at"] == now.isoformat()
+
+
+def test_a_stored_moment_reads_as_utc():
+    assert moment("2026-01-05T10:00:00+01:00") == datetime(2026, 1, 5, 9, tzinfo=UTC)
+    assert moment("2026-01-05T10:00:00+01:00").tzinfo is UTC
+    assert moment("2026-01-05T09:00:00") == datetime(2026, 1, 5, 9, tzinfo=UTC)
+    assert moment(None) is None and moment("") is None
 
 async def test_forgetting_a_chat_deletes_every_row_of_it(store, clock):
     await fill_chat(store, clock, -1)

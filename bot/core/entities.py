@@ -1,8 +1,11 @@
-"""What the bot keeps, as plain data: the store hands these out, the features read them."""
+"""What the bot keeps, as plain data: the store hands these out, the features read them.
+Moments are timezone-aware datetimes in UTC (as the clock gives them); the stores turn
+them into text and back, so no feature reads a stored moment as text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 
 @dataclass
@@ -48,7 +51,7 @@ class Answer:
     organisation_id: int | None
     value: object
     skipped: bool
-    created_at: str
+    created_at: datetime
     message_id: int | None = None
     note: str | None = None  # what the member typed after choosing "Other"
 
@@ -56,21 +59,21 @@ class Answer:
 @dataclass
 class Schedule:
     chat_id: int
-    rule: str
+    rule: str  # the checkins feature's Rule, as JSON (the core does not know its shape)
     timezone: str
-    next_at: str | None
-    paused_until: str | None
+    next_at: datetime | None
+    paused_until: date | None  # a day in the chat's zone, not a moment
 
 
 @dataclass
 class Checkin:
     id: int
     chat_id: int
-    opened_at: str
-    closed_at: str | None
-    reminded_at: str | None
-    remind_at: str | None
-    close_at: str | None
+    opened_at: datetime
+    closed_at: datetime | None
+    reminded_at: datetime | None
+    remind_at: datetime | None
+    close_at: datetime | None
     message_id: int | None
 
 
@@ -90,8 +93,8 @@ class Scan:
     number: int
     anonymous: int
     salt: str
-    opened_at: str
-    closed_at: str | None
+    opened_at: datetime
+    closed_at: datetime | None
     message_id: int | None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.core.entities import (
@@ -30,7 +30,8 @@ AdminCheck = Callable[[int, int], Awaitable[bool]]
 
 class Store(Protocol):
     """Every chat's data. One unit of work at a time: `transaction()` (or an adapter's
-    batch) commits everything inside it together, or nothing."""
+    batch) commits everything inside it together, or nothing. Every moment it hands out is
+    a timezone-aware datetime in UTC; how it keeps them is its own business."""
 
     async def close(self) -> None: ...
 
@@ -60,7 +61,9 @@ class Store(Protocol):
     async def migrate_chat(self, old: int, new: int) -> bool:
         """A group became a supergroup: its rows follow the new id (foreign keys cascade)."""
 
-    async def stale_chats(self, before: datetime) -> list[tuple[int, str, str | None]]:
+    async def stale_chats(
+        self, before: datetime
+    ) -> list[tuple[int, datetime, datetime | None]]:
         """Chats not used since `before`: (id, last active, when they were warned)."""
 
     async def set_retention_warned(self, chat_id: int, now: datetime) -> None: ...
@@ -163,7 +166,7 @@ class Store(Protocol):
         rule: str,
         timezone: str,
         next_at: datetime | None,
-        paused_until: str | None = None,
+        paused_until: date | None = None,
     ) -> None: ...
 
     async def delete_schedule(self, chat_id: int) -> None: ...

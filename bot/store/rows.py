@@ -1,12 +1,15 @@
-"""What every store shares: the tables a chat's data lives in, moments as text, and rows
-(SQLite's or plain dicts, read by column name) turned into the entities of bot.core."""
+"""What every store shares: the tables a chat's data lives in, moments as text and back,
+and rows (SQLite's or plain dicts, read by column name) turned into the entities of
+bot.core. A row keeps ISO text (as the database and export_chat do); an entity gets
+datetimes: this is the one place that turns the one into the other."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from bot.core.entities import (
+    Answer,
     Chat,
     Checkin,
     CheckinAnswer,
@@ -39,8 +42,25 @@ COUNTABLE = frozenset(CHAT_TABLES) | {"processed_updates"}
 Row = Mapping  # an aiosqlite.Row or a dict: both are read by column name
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+def iso(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def moment(text: str | None) -> datetime | None:
+    """A stored moment as a timezone-aware datetime in UTC (text without an offset is UTC)."""
+    if not text:
+        return None
+    read = datetime.fromisoformat(text)
+    return read.replace(tzinfo=UTC) if read.tzinfo is None else read.astimezone(UTC)
+
+
+def day(text: str | None) -> date | None:
+    """A stored day ("2027-09-01"; a whole moment counts as its day)."""
+    return datetime.fromisoformat(text).date() if text else None
+
+
+def day_text(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def chat(row: Row) -> Chat:
@@ -59,18 +79,32 @@ def run(row: Row) -> Run:
 
 
 def schedule(row: Row) -> Schedule:
-    return Schedule(row["chat_id"], row["rule"], row["timezone"], row["next_at"],
-                    row["paused_until"])
+    return Schedule(row["chat_id"], row["rule"], row["timezone"], moment(row["next_at"]),
+                    day(row["paused_until"]))
 
 
 def checkin(row: Row) -> Checkin:
-    return Checkin(row["id"], row["chat_id"], row["opened_at"], row["closed_at"],
-                   row["reminded_at"], row["remind_at"], row["close_at"], row["message_id"])
+    return Checkin(row["id"], row["chat_id"], moment(row["opened_at"]),
+                   moment(row["closed_at"]), moment(row["reminded_at"]),
+                   moment(row["remind_at"]), moment(row["close_at"]), row["message_id"])
 
 
 def scan(row: Row) -> Scan:
     return Scan(row["id"], row["chat_id"], row["number"], row["anonymous"], row["salt"],
-                row["opened_at"], row["closed_at"], row["message_id"])
+                moment(row["opened_at"]), moment(row["closed_at"]), row["message_id"])
+
+
+def answer(row: Row, value: object, note: str | None) -> Answer:
+    """An answer row, its value and note already opened (each store seals them its own way)."""
+    return Answer(row["id"], row["step"], row["user_id"], row["user_name"],
+                  row["organisation_id"], value, bool(row["skipped"]),
+                  moment(row["created_at"]), row["message_id"], note)
+
+
+def stale_chat(chat_id: int, last_active: str,
+               warned: str | None) -> tuple[int, datetime, datetime | None]:
+    """(id, last active, when it was warned), as `Store.stale_chats` hands them out."""
+    return chat_id, moment(last_active), moment(warned)
 
 
 def last_checkin_answers(rows: Iterable[Row], open_: Callable[[str], str]) -> list[CheckinAnswer]:

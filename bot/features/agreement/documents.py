@@ -111,7 +111,7 @@ async def calendar(ctx: Ctx, now: datetime) -> bytes | None:
     if schedule is not None and schedule.next_at:
         freq, interval = RECUR[json.loads(schedule.rule)["every"]]
         # Local time with its zone, so the calendar keeps 10:00 across summer time.
-        start = datetime.fromisoformat(schedule.next_at).astimezone(ZoneInfo(schedule.timezone))
+        start = schedule.next_at.astimezone(ZoneInfo(schedule.timezone))
         event = Event()
         event.add("uid", f"checkin-{ctx.chat.id}@samenwerkbot")
         event.add("summary", t._("Check-in of the collaboration"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.core.entities import Member
 from bot.core.i18n import mark as _
 from bot.core.ports import Store
@@ -21,10 +19,6 @@ LABELS = {
 TITLES = {"g": _("Same goal?"), "p": _("Going as planned?"), "c": _("How do we go on?"),
           "a": _("Where to adjust")}
 NUMBER = {"g": "1️⃣", "p": "2️⃣", "c": "3️⃣"}
-
-
-def when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 async def expected(repo: Store, chat_id: int) -> list[Member]:

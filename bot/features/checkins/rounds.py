@@ -24,7 +24,6 @@ from bot.features.checkins.questions import (
     TITLES,
     complete,
     expected,
-    when,
 )
 from bot.features.checkins.schedule import Rule, next_time
 from bot.features.checkins.summary import summary
@@ -68,7 +67,7 @@ class Rounds:
             "2️⃣ Is it going as planned?\n"
             "3️⃣ How do we go on: continue, adjust, pause or stop?\n"
             "4️⃣ Where should we adjust? <i>Optional: answer with a reply to this message.</i>",
-            date=t.date(when(checkin.opened_at).astimezone(ZoneInfo(chat.timezone)).date()))
+            date=t.date(checkin.opened_at.astimezone(ZoneInfo(chat.timezone)).date()))
         if status:
             text += "\n\n" + t._("Answered: {names}", names=status)
         buttons = []
@@ -132,7 +131,7 @@ class Rounds:
         chat = await repo.chat(checkin.chat_id)
         return [Reply(t._("⏰ The check-in is still open. Not answered yet: {names}. "
                           "It closes {when}.", names=esc(", ".join(waiting)),
-                          when=t.datetime(when(checkin.close_at), chat.timezone)),
+                          when=t.datetime(checkin.close_at, chat.timezone)),
                       reply_to=checkin.message_id)]
 
     async def due(self, repo: Store, texts: Callable[[str], Texts],
@@ -148,7 +147,7 @@ class Rounds:
                         rule = Rule.from_json(schedule.rule)
                         # After downtime: one round now, then the next slot after now.
                         next_at = next_time(rule, schedule.timezone, now,
-                                            anchor=when(schedule.next_at))
+                                            anchor=schedule.next_at)
                     except Exception:  # one unreadable schedule must not stop the others
                         log.exception("chat %s: schedule %r unreadable; skipped",
                                       schedule.chat_id, schedule.rule)
@@ -162,7 +161,7 @@ class Rounds:
                 chat = await repo.chat(checkin.chat_id)
                 t = texts(chat.language)
                 outcome = Outcome()
-                if when(checkin.close_at) <= now:
+                if checkin.close_at <= now:
                     outcome.replies += await self.close(repo, t, checkin)
                 elif checkin.message_id is None:
                     outcome.replies.append(await self.message(repo, t, checkin.id))

@@ -4,7 +4,6 @@ differ, the remarks, the change since the last round, and a next step when neede
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 
 from bot.core.context import esc
 from bot.core.entities import Checkin, CheckinAnswer
@@ -20,7 +19,6 @@ from bot.features.checkins.questions import (
     TITLES,
     complete,
     expected,
-    when,
 )
 
 
@@ -39,7 +37,7 @@ async def summary(repo: Store, t: Texts, checkin: Checkin, pdca: bool) -> Reply:
     answers = await repo.checkin_answers(checkin.id)
     orgs = {o.id: o.name for o in await repo.organisations(chat_id)}
     lines = [t._("📊 <b>Check-in summary</b> · {date}", date=t.date(
-        when(checkin.opened_at).date()))]
+        checkin.opened_at.date()))]
     divergent, worrying = [], False
     for question, values in QUESTIONS.items():
         given = [a for a in answers if a.question == question]
@@ -87,7 +85,7 @@ async def summary(repo: Store, t: Texts, checkin: Checkin, pdca: bool) -> Reply:
     else:
         schedule = await repo.schedule(chat_id)
         if schedule is not None and schedule.next_at:
-            moment = t.datetime(datetime.fromisoformat(schedule.next_at), schedule.timezone)
+            moment = t.datetime(schedule.next_at, schedule.timezone)
             lines += ["", t._("✅ You are on the same page. Next check-in: {when}.",
                               when=moment)]
         else:

@@ -18,7 +18,6 @@ from bot.core.i18n import mark as _
 from bot.core.outcome import Button, Outcome, Reply
 from bot.core.progress import given
 from bot.features.checkins.buttons import Agreed, At, Day, Off, Often
-from bot.features.checkins.questions import when
 from bot.features.checkins.schedule import EVERY, Rule, next_time, parse_rule
 
 TIMES = ((9, 0), (10, 0), (12, 0), (14, 0), (16, 0), (19, 0), (20, 0))
@@ -55,11 +54,10 @@ class Wizard:
         else:
             lines.append(describe(Rule.from_json(schedule.rule), ctx.chat.timezone, t))
             if schedule.paused_until:
-                lines.append(t._("⏸ Paused until {date}.", date=t.date(
-                    datetime.fromisoformat(schedule.paused_until).date())))
+                lines.append(t._("⏸ Paused until {date}.", date=t.date(schedule.paused_until)))
             if schedule.next_at:
                 lines.append(t._("Next check-in: {when}.", when=t.datetime(
-                    when(schedule.next_at), ctx.chat.timezone)))
+                    schedule.next_at, ctx.chat.timezone)))
         if await ctx.repo.open_checkin_of(ctx.chat.id):
             lines.append(t._("A check-in is open now: answer it above."))
         lines += ["", t._("Admins choose how often below, or type for example "
@@ -132,7 +130,7 @@ class Wizard:
         next_at = next_time(Rule.from_json(schedule.rule), ctx.chat.timezone,
                             start.astimezone(UTC))
         await ctx.repo.set_schedule(ctx.chat.id, schedule.rule, schedule.timezone, next_at,
-                                    until.isoformat())
+                                    until)
         return Outcome().say(ctx.t._(
             "⏸ Check-ins paused until {date}. The next one: {when}. /checkin resume ends the "
             "pause earlier.", date=ctx.t.date(until),

@@ -30,7 +30,7 @@ class Retention(Feature):
         for chat_id, last_active, warned in await store.stale_chats(
                 now - self.retention + timedelta(days=30)):
             async with store.transaction():
-                if datetime.fromisoformat(last_active) < now - self.retention:
+                if last_active < now - self.retention:
                     await store.forget_chat(chat_id)
                     log.info("chat %s unused for %s days: its data is deleted", chat_id,
                              self.retention.days)
@@ -40,7 +40,7 @@ class Retention(Feature):
                 await store.set_retention_warned(chat_id, now)
                 chat = await store.chat(chat_id)
                 t = self.texts(chat.language)
-                when = datetime.fromisoformat(last_active) + self.retention
+                when = last_active + self.retention
                 warning = Outcome().say(t._(
                     "👋 Nobody has used me here for a long time. To keep no data longer "
                     "than needed, I will delete everything of this chat on {date}. To keep "

@@ -80,7 +80,7 @@ class Status(Feature):
         schedule = await ctx.repo.schedule(ctx.chat.id)
         if schedule is not None and schedule.next_at:
             lines.append(t._("🔔 Next check-in: {when}", when=t.datetime(
-                datetime.fromisoformat(schedule.next_at), ctx.chat.timezone)))
+                schedule.next_at, ctx.chat.timezone)))
         return lines
 
     async def press(self, ctx: Ctx, data: PhaseSummary, message_id: int | None) -> Outcome:
@@ -158,8 +158,8 @@ async def _scan(ctx: Ctx) -> list[str]:
     if scan is None:
         return []
 
-    def day(stamp: str) -> str:
-        return t.date(datetime.fromisoformat(stamp).astimezone(ZoneInfo(ctx.chat.timezone)))
+    def day(moment: datetime) -> str:
+        return t.date(moment.astimezone(ZoneInfo(ctx.chat.timezone)))
 
     if scan.closed_at:
         return [t._("🩺 Scan #{n}: closed on {date}. /scan result shows the result.",

@@ -55,13 +55,13 @@ class MemoryChats(MemoryBase):
         self.t.update("chats", {"type": "supergroup"}, id=new)
         return True
 
-    async def stale_chats(self, before: datetime) -> list[tuple[int, str, str | None]]:
+    async def stale_chats(self, before: datetime) -> list[tuple[int, datetime, datetime | None]]:
         """Chats not used since `before`: (id, last active, when they were warned)."""
         found = []
         for row in sorted(self.t.rows["chats"], key=lambda r: r["id"]):
             last = row["last_active_at"] or row["created_at"]
             if last < iso(before):
-                found.append((row["id"], last, row["retention_warned_at"]))
+                found.append(rows.stale_chat(row["id"], last, row["retention_warned_at"]))
         return found
 
     async def set_retention_warned(self, chat_id: int, now: datetime) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.core.entities import Checkin, CheckinAnswer, Scan, ScanScore, Schedule
 from bot.store import rows
 from bot.store.memory.base import MemoryBase
-from bot.store.rows import iso
+from bot.store.rows import day_text, iso
 
 
 def _by_id(found: list[dict]) -> list[dict]:
@@ -26,8 +26,8 @@ class MemoryCheckins(MemoryBase):
         return rows.schedule(row) if row else None
 
     async def set_schedule(self, chat_id: int, rule: str, timezone: str, next_at: datetime | None,
-                           paused_until: str | None = None) -> None:
-        values = {"rule": rule, "timezone": timezone, "paused_until": paused_until,
+                           paused_until: date | None = None) -> None:
+        values = {"rule": rule, "timezone": timezone, "paused_until": day_text(paused_until),
                   "next_at": iso(next_at) if next_at else None}
         if not self.t.update("schedules", values, chat_id=chat_id):
             self.t.insert("schedules", chat_id=chat_id, **values)

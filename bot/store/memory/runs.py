@@ -18,9 +18,7 @@ def _json(value: object) -> str:
 
 
 def _answer(r: dict) -> Answer:
-    return Answer(r["id"], r["step"], r["user_id"], r["user_name"], r["organisation_id"],
-                  json.loads(r["value"]), bool(r["skipped"]), r["created_at"], r["message_id"],
-                  r["note"])
+    return rows.answer(r, json.loads(r["value"]), r["note"])
 
 
 class MemoryRuns(MemoryBase):

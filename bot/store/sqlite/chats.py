@@ -56,12 +56,12 @@ class Chats(Database):
                               (new, old))
         return True
 
-    async def stale_chats(self, before: datetime) -> list[tuple[int, str, str | None]]:
+    async def stale_chats(self, before: datetime) -> list[tuple[int, datetime, datetime | None]]:
         """Chats not used since `before`: (id, last active, when they were warned)."""
         found = await self._all(
             "SELECT id, COALESCE(last_active_at, created_at), retention_warned_at FROM chats "
             "WHERE COALESCE(last_active_at, created_at) < ?", (iso(before),))
-        return [(r[0], r[1], r[2]) for r in found]
+        return [rows.stale_chat(r[0], r[1], r[2]) for r in found]
 
     async def set_retention_warned(self, chat_id: int, now: datetime) -> None:
         await self.db.execute("UPDATE chats SET retention_warned_at = ? WHERE id = ?",

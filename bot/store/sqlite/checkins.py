@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.core.entities import Checkin, CheckinAnswer, Schedule
 from bot.store import rows
-from bot.store.rows import iso
+from bot.store.rows import day_text, iso
 from bot.store.sqlite.database import Database
 
 
@@ -18,13 +18,13 @@ class Checkins(Database):
         return rows.schedule(row) if row else None
 
     async def set_schedule(self, chat_id: int, rule: str, timezone: str, next_at: datetime | None,
-                           paused_until: str | None = None) -> None:
+                           paused_until: date | None = None) -> None:
         await self.db.execute(
             "INSERT INTO schedules (chat_id, rule, timezone, next_at, paused_until) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET rule = excluded.rule, "
             "timezone = excluded.timezone, next_at = excluded.next_at, "
             "paused_until = excluded.paused_until",
-            (chat_id, rule, timezone, iso(next_at) if next_at else None, paused_until),
+            (chat_id, rule, timezone, iso(next_at) if next_at else None, day_text(paused_until)),
         )
 
     async def delete_schedule(self, chat_id: int) -> None:

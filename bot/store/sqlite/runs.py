@@ -98,9 +98,8 @@ class Runs(Database):
                 for r in found]
 
     def _answer(self, r: Mapping) -> Answer:
-        return Answer(r["id"], r["step"], r["user_id"], r["user_name"], r["organisation_id"],
-                      self.cipher.open_json(r["value"]), bool(r["skipped"]), r["created_at"],
-                      r["message_id"], self.cipher.open_optional(r["note"]))
+        return rows.answer(r, self.cipher.open_json(r["value"]),
+                           self.cipher.open_optional(r["note"]))
 
     # -- drafts: a member's half-made multiple choice, theirs alone ---------------
 
