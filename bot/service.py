@@ -116,7 +116,7 @@ class Service:
             for chat_id, reply, message_id in questions:
                 run_id, step = reply.prompt
                 await self.repo.add_prompt(chat_id, message_id, run_id, step, self.clock.now(),
-                                           reply.asks)
+                                           reply.asks, reply.ref)
                 for feature in self.router.features:
                     await feature.shown(chat_id, reply, message_id)
 

@@ -148,7 +148,7 @@ async def test_a_reply_to_a_round_is_taken_by_its_prompt_kind(bot, fake, group):
     await group.bot_says(containing="genoteerd")
     prompt = await bot.repo.prompt(group.id, round_.message_id)
     checkin = await bot.repo.open_checkin_of(group.id)
-    assert (prompt.kind, prompt.step) == ("checkin", str(checkin.id))
+    assert (prompt.kind, prompt.ref) == ("checkin", checkin.id)
     assert checkin.message_id == round_.message_id
     notes = [a.value for a in await bot.repo.checkin_answers(checkin.id) if a.question == "a"]
     assert notes == ["Meer vrijwilligers zoeken"]

@@ -8,6 +8,7 @@ from bot.store.sqlite import SqliteStore
 
 
 async def test_prompts_of_rounds_and_scans_become_typed(tmp_path):
+    """Migrations 8 and 9: a round's or a scan's prompt names its kind and its id."""
     path = tmp_path / "old.sqlite3"
     db = await aiosqlite.connect(path, isolation_level=None)
     await SqliteStore(db).migrate(upto=7)
@@ -24,8 +25,9 @@ async def test_prompts_of_rounds_and_scans_become_typed(tmp_path):
     await db.close()
     store = await SqliteStore.open(path)
     try:
-        kinds = [(p.kind, p.step, p.run_id) for p in
+        kinds = [(p.kind, p.ref, p.step, p.run_id) for p in
                  [await store.prompt(-1, message) for message in (10, 11, 12)]]
     finally:
         await store.close()
-    assert kinds == [("checkin", "5", None), ("scan", "3", None), ("question", "why", 4)]
+    assert kinds == [("checkin", 5, "", None), ("scan", 3, "", None),
+                     ("question", None, "why", 4)]

@@ -67,7 +67,7 @@ async def test_a_remark_is_taken_by_its_prompt_kind(bot, fake, group):
     await bram.replies(message, "Meer overleg graag")
     await group.bot_says(containing="Opmerking bewaard")
     prompt = await bot.repo.prompt(group.id, message.message_id)
-    assert (prompt.kind, prompt.step) == ("scan", str(scan.id))
+    assert (prompt.kind, prompt.ref) == ("scan", scan.id)
     assert (await bot.repo.scan(scan.id)).message_id == message.message_id
     remarks = [s for s in await bot.repo.scan_scores(scan.id) if s.remark]
     assert [(r.remark, r.user_name) for r in remarks] == [("Meer overleg graag", "")]

@@ -299,13 +299,16 @@ async def test_prompts_find_their_question_and_run(store, clock):
         await store.add_prompt(-1, 200, story.run, "why", clock.now(), kind="other")
         await store.add_prompt(-1, 201, None, "checkin", clock.now(), kind="more")
         await store.add_prompt(-1, 99, story.run, "goal", clock.now())  # the same message
+        await store.add_prompt(-1, 202, None, "", clock.now(), kind="checkin", ref=7)
+    assert await store.prompt(-1, 202) == Prompt(None, "", "checkin", 7)
+    assert await store.prompt_and_run(-1, 202) == (Prompt(None, "", "checkin", 7), None)
     assert await store.prompt_and_run(-1, 200) == (Prompt(story.run, "why", "other"),
                                                    await store.run(story.run))
     assert await store.prompt_and_run(-1, 201) == (Prompt(None, "checkin", "more"), None)
     assert await store.prompt(-1, 99) == Prompt(story.run, "goal")
     assert await store.prompt_and_run(-1, 404) == (None, None)
     assert await store.prompt(-2, 99) is None
-    assert await store.count("prompts", -1) == 3
+    assert await store.count("prompts", -1) == 4
 
 
 # -- check-ins -------------------------------------------------------------------------

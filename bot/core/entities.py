@@ -113,4 +113,5 @@ class Prompt:
     run_id: int | None
     step: str
     kind: str = "question"  # question | other (explain "Other") | more (rest of an answer)
+    ref: int | None = None  # what a check-in round's or a scan's message is about: its id
     run: Run | None = None  # its run, when the store read them together (the hot path)

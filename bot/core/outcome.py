@@ -21,7 +21,8 @@ class Reply:
     placeholder: str | None = None  # shown in the input field with force_reply
     edit: int | None = None  # edit this message instead of sending a new one
     prompt: tuple[int | None, str] | None = None  # (run id, step): a reply to this answers it
-    asks: str = "question"  # what a reply to it gives: question | other | more
+    asks: str = "question"  # what a reply to it gives: question | other | more | a feature's
+    ref: int | None = None  # the object a feature's prompt is about (a round, a scan)
     reply_to: int | None = None  # shown as a reply to this message
     file: tuple[str, bytes] | None = None  # (file name, content): a document, or a photo
                                            # when the name ends in .png; text is its caption

@@ -149,6 +149,7 @@ class Store(Protocol):
         step: str,
         now: datetime,
         kind: str = "question",
+        ref: int | None = None,
     ) -> None: ...
 
     async def prompt(self, chat_id: int, message_id: int) -> Prompt | None: ...

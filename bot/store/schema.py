@@ -167,4 +167,11 @@ MIGRATIONS: list[str] = [
     UPDATE prompts SET kind = 'scan', step = substr(step, 6)
         WHERE kind = 'question' AND step LIKE 'scan:%';
     """,
+    # 9: a prompt names what it asks about in columns of its own: its kind, the run and
+    # step of a question, or the id (`ref`) of a check-in round or a scan.
+    """
+    ALTER TABLE prompts ADD COLUMN ref INTEGER;
+    UPDATE prompts SET ref = CAST(step AS INTEGER), step = ''
+        WHERE kind IN ('checkin', 'scan') AND step GLOB '[0-9]*';
+    """,
 ]

@@ -90,5 +90,5 @@ class Checkins(Feature):
 
     async def shown(self, chat_id: int, reply: Reply, message_id: int) -> None:
         """A round's message was sent: reminders answer it, and replies to it are found."""
-        if reply.asks == KIND and reply.prompt is not None and reply.prompt[1].isdigit():
-            await self.store.set_checkin_message(int(reply.prompt[1]), message_id)
+        if reply.asks == KIND and reply.ref is not None:
+            await self.store.set_checkin_message(reply.ref, message_id)

@@ -78,7 +78,7 @@ class Rounds:
         # The first showing is remembered (Checkins.shown): replies to it and reminders
         # find the round by it.
         return Reply(text, buttons, edit=edit,
-                     prompt=None if edit else (None, str(checkin_id)), asks=KIND)
+                     prompt=None if edit else (None, ""), asks=KIND, ref=checkin_id)
 
     async def press(self, ctx: Ctx, data: Pick, message_id: int | None) -> Outcome:
         t = ctx.t
@@ -105,7 +105,7 @@ class Rounds:
 
     async def reply(self, ctx: Ctx, prompt: Prompt, text: str) -> Outcome:
         """The optional free answer: where should we adjust?"""
-        checkin = await ctx.repo.checkin(int(prompt.step)) if prompt.step.isdigit() else None
+        checkin = await ctx.repo.checkin(prompt.ref) if prompt.ref is not None else None
         if checkin is None or checkin.chat_id != ctx.chat.id:
             return Outcome()
         if checkin.closed_at is not None:

@@ -65,8 +65,8 @@ class Scan(Feature):
         return {KIND: self.remark}
 
     async def shown(self, chat_id: int, reply: Reply, message_id: int) -> None:
-        if reply.asks == KIND and reply.prompt is not None:
-            await self.remember(int(reply.prompt[1]), message_id)
+        if reply.asks == KIND and reply.ref is not None:
+            await self.remember(reply.ref, message_id)
 
     def _ids(self) -> list[str]:
         return [c.id for c in self.conditions]
@@ -154,7 +154,7 @@ class Scan(Feature):
     # -- a remark: a reply to the scan message -----------------------------------------
 
     async def remark(self, ctx: Ctx, prompt: Prompt, text: str) -> Outcome:
-        scan = await self._own(ctx, int(prompt.step)) if prompt.step.isdigit() else None
+        scan = await self._own(ctx, prompt.ref) if prompt.ref is not None else None
         if scan is None:
             return Outcome()
         if scan.closed_at:
@@ -207,7 +207,7 @@ class Scan(Feature):
                     for score in range(1, 6)] for i, c in enumerate(self.conditions)]
         buttons.append([Button(t._("📊 Close and show the result"), Close(scan.id).encode())])
         return Reply("\n".join(lines), buttons, edit=edit,
-                     prompt=None if edit else (None, str(scan.id)), asks=KIND)
+                     prompt=None if edit else (None, ""), asks=KIND, ref=scan.id)
 
     # -- the result --------------------------------------------------------------------
 

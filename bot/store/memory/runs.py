@@ -104,14 +104,14 @@ class MemoryRuns(MemoryBase):
     # -- prompts (questions the bot sent, so a reply finds its question) -------------
 
     async def add_prompt(self, chat_id: int, message_id: int, run_id: int | None, step: str,
-                         now: datetime, kind: str = "question") -> None:
+                         now: datetime, kind: str = "question", ref: int | None = None) -> None:
         self.t.replace("prompts", ("chat_id", "message_id"), chat_id=chat_id,
                        message_id=message_id, run_id=run_id, step=step, created_at=iso(now),
-                       kind=kind)
+                       kind=kind, ref=ref)
 
     async def prompt(self, chat_id: int, message_id: int) -> Prompt | None:
         row = self.t.first("prompts", chat_id=chat_id, message_id=message_id)
-        return Prompt(row["run_id"], row["step"], row["kind"]) if row else None
+        return Prompt(row["run_id"], row["step"], row["kind"], row["ref"]) if row else None
 
     async def prompt_and_run(self, chat_id: int, message_id: int) -> tuple[Prompt | None,
                                                                             Run | None]:

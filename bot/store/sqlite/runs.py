@@ -124,28 +124,29 @@ class Runs(Database):
     # -- prompts (questions the bot sent, so a reply finds its question) --------
 
     async def add_prompt(self, chat_id: int, message_id: int, run_id: int | None, step: str,
-                         now: datetime, kind: str = "question") -> None:
+                         now: datetime, kind: str = "question", ref: int | None = None) -> None:
         await self.db.execute(
-            "INSERT OR REPLACE INTO prompts (chat_id, message_id, run_id, step, created_at, kind) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (chat_id, message_id, run_id, step, iso(now), kind),
+            "INSERT OR REPLACE INTO prompts (chat_id, message_id, run_id, step, created_at, kind, "
+            "ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, message_id, run_id, step, iso(now), kind, ref),
         )
 
     async def prompt(self, chat_id: int, message_id: int) -> Prompt | None:
         row = await self._one(
-            "SELECT run_id, step, kind FROM prompts WHERE chat_id = ? AND message_id = ?",
+            "SELECT run_id, step, kind, ref FROM prompts WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
         )
-        return Prompt(row["run_id"], row["step"], row["kind"]) if row else None
+        return Prompt(row["run_id"], row["step"], row["kind"], row["ref"]) if row else None
 
     async def prompt_and_run(self, chat_id: int, message_id: int) -> tuple[Prompt | None,
                                                                             Run | None]:
         """The question a message asked, and its run, in one query (the hot path)."""
         row = await self._one(
-            "SELECT p.run_id AS p_run, p.step AS p_step, p.kind AS p_kind, r.* FROM prompts p "
+            "SELECT p.run_id AS p_run, p.step AS p_step, p.kind AS p_kind, p.ref AS p_ref, r.* "
+            "FROM prompts p "
             "LEFT JOIN flow_runs r ON r.id = p.run_id WHERE p.chat_id = ? AND p.message_id = ?",
             (chat_id, message_id))
         if row is None:
             return None, None
-        prompt = Prompt(row["p_run"], row["p_step"], row["p_kind"])
+        prompt = Prompt(row["p_run"], row["p_step"], row["p_kind"], row["p_ref"])
         return prompt, (rows.run(row) if row["id"] is not None else None)
