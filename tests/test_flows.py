@@ -157,7 +157,7 @@ def test_every_kind_a_flow_may_name_is_one_class_that_reads_and_shows():
 def test_a_runs_life_is_a_machine_that_refuses_what_its_status_does_not_allow():
     from transitions import MachineError
 
-    from bot.features.process.engine import LIFECYCLE
+    from bot.core.lifecycle import RUN as LIFECYCLE
 
     assert LIFECYCLE.move("active", "pause") == "paused"
     assert LIFECYCLE.move("paused", "resume") == "active"
@@ -166,3 +166,17 @@ def test_a_runs_life_is_a_machine_that_refuses_what_its_status_does_not_allow():
     for status, move in (("done", "pause"), ("paused", "finish"), ("active", "resume")):
         with pytest.raises(MachineError):
             LIFECYCLE.move(status, move)
+
+
+def test_rounds_and_scans_have_lifecycles_too():
+    from transitions import MachineError
+
+    from bot.core.lifecycle import ROUND, SCAN
+
+    assert ROUND.move("open", "remind") == "reminded"
+    assert ROUND.move("reminded", "close") == ROUND.move("open", "close") == "closed"
+    assert SCAN.move("open", "close") == "closed"
+    for machine, status, move in ((ROUND, "reminded", "remind"), (ROUND, "closed", "close"),
+                                  (SCAN, "closed", "close")):
+        with pytest.raises(MachineError):
+            machine.move(status, move)

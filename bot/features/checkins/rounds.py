@@ -13,6 +13,7 @@ from bot.core.clock import Clock
 from bot.core.context import Ctx, esc, not_this_chat, stale
 from bot.core.entities import Checkin, Prompt
 from bot.core.i18n import Texts
+from bot.core.lifecycle import ROUND
 from bot.core.outcome import Button, Outcome, Reply
 from bot.core.ports import Store
 from bot.features.checkins.buttons import Pick
@@ -117,6 +118,7 @@ class Rounds:
                                      name=esc(ctx.member.name)))
 
     async def close(self, repo: Store, t: Texts, checkin: Checkin) -> list[Reply]:
+        ROUND.move(status(checkin), "close")  # a closed round cannot close again
         await repo.close_checkin(checkin.id, self.clock.now())
         if checkin.message_id is None and not await repo.checkin_answers(checkin.id):
             return []  # never shown (the bot could not reach the chat): nothing to sum up
@@ -166,7 +168,15 @@ class Rounds:
                 elif checkin.message_id is None:
                     outcome.replies.append(await self.message(repo, t, checkin.id))
                 else:
+                    ROUND.move(status(checkin), "remind")  # once, and only while open
                     await repo.mark_reminded(checkin.id, now)
                     outcome.replies += await self.reminder(repo, t, checkin)
             if outcome.replies:
                 yield checkin.chat_id, outcome
+
+
+def status(checkin: Checkin) -> str:
+    """Where a round is in its lifecycle, read from its moments."""
+    if checkin.closed_at is not None:
+        return "closed"
+    return "reminded" if checkin.reminded_at is not None else "open"

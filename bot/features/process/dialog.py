@@ -15,6 +15,7 @@ from bot.core.entities import Run
 from bot.core.flows import Flow, Step
 from bot.core.i18n import Texts
 from bot.core.kinds import KINDS
+from bot.core.lifecycle import RUN
 from bot.core.outcome import Outcome, Reply, split
 from bot.core.progress import DONE, given, holds
 from bot.features.process.answering import Typed
@@ -30,7 +31,7 @@ from bot.features.process.buttons import (
     Tick,
     TipFor,
 )
-from bot.features.process.engine import LIFECYCLE, Engine
+from bot.features.process.engine import Engine
 from bot.features.process.summary import summary as phase_summary
 
 TipText = Callable[[str, Texts], "str | None"]
@@ -250,7 +251,7 @@ class Dialog:
     async def _live(self, ctx: Ctx, run: Run, state: str, move: str | None) -> None:
         """Store where a run is, its status moved by the lifecycle machine (a move its
         status does not allow raises, so nothing wrong is ever written)."""
-        status = LIFECYCLE.move(run.status, move) if move else run.status
+        status = RUN.move(run.status, move) if move else run.status
         await ctx.repo.update_run(run.id, state, status, self.clock.now())
         run.state, run.status = state, status
 

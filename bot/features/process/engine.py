@@ -70,34 +70,3 @@ class Engine:
         finally:
             self.machine.remove_model(model)
         return model.state
-
-
-MOVES = (  # what may happen to a run's status
-    {"trigger": "pause", "source": "active", "dest": "paused"},
-    {"trigger": "resume", "source": "paused", "dest": "active"},
-    {"trigger": "finish", "source": "active", "dest": "done"},
-    {"trigger": "reopen", "source": ["active", "paused", "done"], "dest": "active"},
-)
-
-
-class Lifecycle:
-    """A run's life: active, paused, done. One machine for every run (a run's status
-    lives in the store); a move that its status does not allow is refused, not written."""
-
-    def __init__(self) -> None:
-        self.machine = Machine(model=None, states=["active", "paused", "done"],
-                               transitions=MOVES, initial="active",
-                               auto_transitions=False)
-
-    def move(self, status: str, trigger: str) -> str:
-        """The status after `trigger`; MachineError when the status does not allow it."""
-        model = RunModel(status)
-        self.machine.add_model(model, initial=status)
-        try:
-            model.trigger(trigger)
-        finally:
-            self.machine.remove_model(model)
-        return model.state
-
-
-LIFECYCLE = Lifecycle()

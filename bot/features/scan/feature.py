@@ -16,6 +16,7 @@ from bot.core.context import Ctx, admins_only, esc, not_this_chat, stale
 from bot.core.entities import Prompt
 from bot.core.feature import Command, Feature
 from bot.core.i18n import mark as _
+from bot.core.lifecycle import SCAN
 from bot.core.outcome import Button, Outcome, Reply
 from bot.core.ports import Store
 from bot.features.scan.chart import render_chart
@@ -225,6 +226,7 @@ class Scan(Feature):
         return Outcome(await self.show(ctx, scan, result))
 
     async def close(self, ctx: Ctx, scan: entities.Scan) -> list[Reply]:
+        SCAN.move("closed" if scan.closed_at else "open", "close")  # a scan closes once
         await ctx.repo.close_scan(scan.id, ctx.now)
         result = await tally(ctx.repo, scan, self._ids())
         if not result.respondents:
