@@ -107,6 +107,20 @@ async def test_a_forgetme_button_only_works_in_its_own_private_chat(bot, fake, g
     assert await bot.repo.member(group.id, eve.id) is not None
 
 
+
+async def test_a_forgetme_confirmation_expires(bot, fake, group, clock):
+    bram = group.member("Bram", lang="nl")
+    await bram.sends("/org")
+    await group.bot_says()
+    mine = fake.private_chat(bram.user)
+    await mine.sends("/vergeetmij")
+    confirm = await mine.bot_says(containing="Jou vergeten?")
+    clock.advance(minutes=16)  # left lying around: no longer a yes
+    late = await mine.user.presses(confirm, "🗑 Ja, vergeet mij")
+    assert await mine.callback_answer(late) == "Deze knop werkt niet meer."
+    assert await bot.repo.member(group.id, bram.id) is not None
+
+
 async def test_unused_chats_are_warned_then_deleted(bot, fake, group, clock):
     anna = group.member("Anna", lang="nl")
     await anna.sends("/org")

@@ -30,6 +30,7 @@ class Forget(Data):
 @dataclass(frozen=True)
 class ForgetMe(Data):
     chat: int  # the private chat it was asked in (the member's own)
+    until: int  # unix seconds after which it is refused, as /forget's
     yes: bool
 
 
@@ -132,12 +133,13 @@ class Privacy(Feature):
         t = ctx.t
         if ctx.in_group:
             return Outcome().say(t._("Ask me this in a private chat with me."))
+        until = int((self.clock.now() + CONFIRM_FOR).timestamp())
         return Outcome([Reply(
             t._("⚠️ <b>Forget you?</b>\nIn every group your answers stay, without your name, "
                 "so the group's work is not lost; your membership and this private chat are "
                 "deleted."),
-            [[Button(t._("🗑 Yes, forget me"), ForgetMe(ctx.chat.id, True).encode()),
-              Button(t._("Cancel"), ForgetMe(ctx.chat.id, False).encode())]])])
+            [[Button(t._("🗑 Yes, forget me"), ForgetMe(ctx.chat.id, until, True).encode()),
+              Button(t._("Cancel"), ForgetMe(ctx.chat.id, until, False).encode())]])])
 
     async def press_forget_me(self, ctx: Ctx, data: ForgetMe,
                               message_id: int | None) -> Outcome:
@@ -146,6 +148,8 @@ class Privacy(Feature):
             return stale(ctx)
         if data.chat != ctx.chat.id:
             return Outcome(toast=t._("This button does not belong to this chat."), alert=True)
+        if self.clock.now().timestamp() > data.until:
+            return Outcome(toast=t._("This button no longer works."), alert=True)
         if not data.yes:
             return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
         count = await ctx.repo.forget_member(ctx.actor.user_id)
