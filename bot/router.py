@@ -45,13 +45,6 @@ class Router:
                     for alias in [word, *local]:
                         table.setdefault(str(alias).lower(), str(word))
 
-    def knows(self, command: str) -> bool:
-        return command.lower() in self.names
-
-    def handles(self, data: str) -> bool:
-        decoded = callbacks.decode(data)
-        return decoded is not None and type(decoded) in self.buttons
-
     def name(self, command: str, language: str) -> str:
         """A command's name in a language (its first name in that language's words)."""
         spec = words(language, self.locales)["commands"].get(command)

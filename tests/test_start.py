@@ -40,6 +40,8 @@ async def test_command_with_bot_name_works_and_other_bots_are_ignored(bot, fake,
     await anna.sends("/help@samenwerk_test_bot")
     answer = await group.bot_says(containing="/proces")
     assert answer.text.count("/") > 3
+    assert "/mijngegevens — In een privéchat" in answer.text  # in /help, not in the menu
+    assert "mijngegevens" not in [c["command"] for c in fake.commands_for(language_code="nl")]
     assert len([m for m in group.messages() if m["from"]["is_bot"]]) == 1
 
 

@@ -45,8 +45,11 @@ class Privacy(Feature):
             Command("export", self.export, _("Everything I hold for this chat (admins)")),
             Command("forget", self.forget, _("Delete this chat's data (admins)")),
             Command("privacy", self.privacy, _("What I store")),
-            Command("mydata", self.my_data),  # private chats; not in the legacy menu
-            Command("forgetme", self.forget_me),
+            # For a private chat with the bot: in /help, not in a group's menu.
+            Command("mydata", self.my_data, _("In a private chat: what I hold about you"),
+                    in_menu=False),
+            Command("forgetme", self.forget_me, _("In a private chat: take your name off "
+                                                  "your answers"), in_menu=False),
         ]
 
     def buttons(self) -> dict:
