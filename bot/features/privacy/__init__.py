@@ -83,28 +83,33 @@ class Privacy(Feature):
         t = ctx.t
         if not await ctx.is_admin():
             return admins_only(ctx)
-        until = int((self.clock.now() + CONFIRM_FOR).timestamp())
-        return Outcome([Reply(
-            t._("⚠️ <b>Delete everything?</b>\nThis removes all organisations, members, "
-                "answers, check-ins and schedules of this chat, for good. Tip: /export first.\n"
-                "Only an admin can confirm."),
-            [[Button(t._("🗑 Yes, delete everything"), Forget(ctx.chat.id, until, True).encode()),
-              Button(t._("Cancel"), Forget(ctx.chat.id, until, False).encode())]])])
+        return self._confirm(ctx, Forget, t._(
+            "⚠️ <b>Delete everything?</b>\nThis removes all organisations, members, "
+            "answers, check-ins and schedules of this chat, for good. Tip: /export first.\n"
+            "Only an admin can confirm."), t._("🗑 Yes, delete everything"))
 
     async def press_forget(self, ctx: Ctx, data: Forget, message_id: int | None) -> Outcome:
         t = ctx.t
         if data.chat != ctx.chat.id:
-            return Outcome(toast=t._("This button does not belong to this chat."), alert=True)
+            return _foreign(ctx)
         if not await ctx.is_admin():
             return admins_only(ctx, pressed=True)
         if self.clock.now().timestamp() > data.until:
-            return Outcome(toast=t._("This button no longer works."), alert=True)
+            return _late(ctx)
         if not data.yes:
             return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
         await ctx.repo.forget_chat(ctx.chat.id)
         return Outcome([Reply(t._("🗑 Done: everything I held for this chat is deleted, and "
                                   "its check-ins have stopped."), edit=message_id)],
                        toast=t._("Deleted"))
+
+    def _confirm(self, ctx: Ctx, kind: type[Forget] | type[ForgetMe], question: str,
+                 yes: str) -> Outcome:
+        """A yes/no that deletes: bound to this chat, refused after CONFIRM_FOR."""
+        until = int((self.clock.now() + CONFIRM_FOR).timestamp())
+        return Outcome([Reply(question, [[
+            Button(yes, kind(ctx.chat.id, until, True).encode()),
+            Button(ctx.t._("Cancel"), kind(ctx.chat.id, until, False).encode())]])])
 
     async def my_data(self, ctx: Ctx, args: str) -> Outcome:
         """Everything the bot holds about this person, shown only in a private chat."""
@@ -136,13 +141,10 @@ class Privacy(Feature):
         t = ctx.t
         if ctx.in_group:
             return Outcome().say(t._("Ask me this in a private chat with me."))
-        until = int((self.clock.now() + CONFIRM_FOR).timestamp())
-        return Outcome([Reply(
-            t._("⚠️ <b>Forget you?</b>\nIn every group your answers stay, without your name, "
-                "so the group's work is not lost; your membership and this private chat are "
-                "deleted."),
-            [[Button(t._("🗑 Yes, forget me"), ForgetMe(ctx.chat.id, until, True).encode()),
-              Button(t._("Cancel"), ForgetMe(ctx.chat.id, until, False).encode())]])])
+        return self._confirm(ctx, ForgetMe, t._(
+            "⚠️ <b>Forget you?</b>\nIn every group your answers stay, without your name, "
+            "so the group's work is not lost; your membership and this private chat are "
+            "deleted."), t._("🗑 Yes, forget me"))
 
     async def press_forget_me(self, ctx: Ctx, data: ForgetMe,
                               message_id: int | None) -> Outcome:
@@ -150,9 +152,9 @@ class Privacy(Feature):
         if ctx.in_group:
             return stale(ctx)
         if data.chat != ctx.chat.id:
-            return Outcome(toast=t._("This button does not belong to this chat."), alert=True)
+            return _foreign(ctx)
         if self.clock.now().timestamp() > data.until:
-            return Outcome(toast=t._("This button no longer works."), alert=True)
+            return _late(ctx)
         if not data.yes:
             return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
         count = await ctx.repo.forget_member(ctx.actor.user_id)
@@ -161,3 +163,12 @@ class Privacy(Feature):
                                   "forgot you as a member everywhere.", n=count),
                               edit=message_id)],
                        toast=t._("Deleted"))
+
+
+def _foreign(ctx: Ctx) -> Outcome:
+    # A deleting button from another chat (forwarded or forged) gets a pop-up, not a toast.
+    return Outcome(toast=ctx.t._("This button does not belong to this chat."), alert=True)
+
+
+def _late(ctx: Ctx) -> Outcome:
+    return Outcome(toast=ctx.t._("This button no longer works."), alert=True)
