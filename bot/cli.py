@@ -12,7 +12,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import config
 from bot.core.flows import FlowError
-from bot.store.sqlite import KeyMismatch
+from bot.store import KeyMismatch
 
 HELP = """\
 Samenwerkbot coaches volunteer organisations through working together, in a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import sys
@@ -13,7 +14,7 @@ from journey import answer, question
 
 from bot import config
 from bot.core.clock import FakeClock
-from bot.store.sqlite import SqliteStore
+from bot.store import open_store
 
 
 async def test_mydata_and_forgetme(bot, fake, group):
@@ -146,7 +147,7 @@ async def test_free_text_is_encrypted_at_rest(tmp_path):
     key = Fernet.generate_key().decode()
     path = tmp_path / "db.sqlite3"
     clock = FakeClock()
-    repo = await SqliteStore.open(path, key)
+    repo = await open_store(path, key)
     try:
         async with repo.transaction():
             await repo.ensure_chat(-1, "group", "G", "nl", "Europe/Amsterdam", clock.now())
@@ -157,7 +158,7 @@ async def test_free_text_is_encrypted_at_rest(tmp_path):
     finally:
         await repo.close()
     raw = sqlite3.connect(path).execute("SELECT value FROM answers").fetchone()[0]
-    assert raw.startswith("gAAAA") and "geheim" not in raw
+    assert json.loads(raw).startswith("gAAAA") and "geheim" not in raw
     assert b"geheim" not in path.read_bytes()
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}

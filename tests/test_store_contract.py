@@ -13,6 +13,7 @@ from store_story import ANNA, BRAM, fill_chat
 from bot.core.clock import FakeClock
 from bot.core.entities import CheckinAnswer, Prompt, ScanScore
 from bot.core.ports import Store
+from bot.store import layered, open_store
 from bot.store.memory import MemoryStore
 from bot.store.rows import CHAT_TABLES, moment
 from bot.store.sqlite import SqliteStore
@@ -20,13 +21,22 @@ from bot.store.sqlite import SqliteStore
 TZ = "Europe/Amsterdam"
 
 
+KEY = "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # a Fernet key, for the layered stores
+
+
 async def _open(kind: str, tmp_path):
     if kind == "sqlite":
         return await SqliteStore.open(tmp_path / "db.sqlite3")
+    if kind == "sqlite, sealed and cached":
+        return await open_store(tmp_path / "db.sqlite3", KEY)
+    if kind == "memory, sealed and cached":
+        return await layered(MemoryStore(), KEY)
     return MemoryStore()
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+# The layers (cipher, cache) keep the contract around any store, so they run it too.
+@pytest.fixture(params=["sqlite", "memory", "sqlite, sealed and cached",
+                        "memory, sealed and cached"])
 async def store(request, tmp_path):
     opened = await _open(request.param, tmp_path)
     yield opened
@@ -440,17 +450,17 @@ async def test_a_redelivered_update_is_recognised_until_forgotten(store, clock):
 
 
 async def test_a_batch_records_its_updates_once_and_rolls_back_whole(store, clock):
-    async with store.batch([1, 2], clock.now()):
-        assert await store.mark_update(1, clock.now())
-        assert not await store.mark_update(1, clock.now()), "the same update again"
-        async with store.transaction():  # joins the batch
-            await store.ensure_chat(-3, "group", "G", "nl", TZ, clock.now())
+    async with store.batch([1, 2], clock.now()) as unit:
+        assert await unit.mark_update(1, clock.now())
+        assert not await unit.mark_update(1, clock.now()), "the same update again"
+        async with unit.transaction() as joined:  # a unit's transaction joins it
+            await joined.ensure_chat(-3, "group", "G", "nl", TZ, clock.now())
     with pytest.raises(RuntimeError):
-        async with store.batch([2, 3], clock.now()):
-            assert not await store.mark_update(2, clock.now()), "recorded by the last batch"
-            assert await store.mark_update(3, clock.now())
-            async with store.transaction():
-                await store.ensure_chat(-4, "group", "H", "nl", TZ, clock.now())
+        async with store.batch([2, 3], clock.now()) as unit:
+            assert not await unit.mark_update(2, clock.now()), "recorded by the last batch"
+            assert await unit.mark_update(3, clock.now())
+            async with unit.transaction() as joined:
+                await joined.ensure_chat(-4, "group", "H", "nl", TZ, clock.now())
             raise RuntimeError("rolled back")
     assert await store.count("chats") == 1
     assert await store.count("processed_updates") == 2

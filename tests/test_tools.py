@@ -9,7 +9,7 @@ from fakebot.conversation import Group
 from journey import answer, join_organisations, wording
 
 from bot.core.flows import load_all
-from bot.store.sqlite import CHAT_TABLES
+from bot.store.rows import CHAT_TABLES
 
 PDCA = load_all()["pdca"]
 

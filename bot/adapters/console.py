@@ -21,7 +21,7 @@ from bot.core.context import Actor, ChatRef
 from bot.core.i18n import texts
 from bot.core.outcome import Button, Outcome, Reply
 from bot.service import Service
-from bot.store.sqlite import SqliteStore
+from bot.store import open_store
 
 CHAT = ChatRef(-1, "group", "Console")
 TAG = re.compile(r"<[^>]+>")
@@ -117,7 +117,7 @@ class Console:
 
 async def run(settings: Settings, name: str, lines=None) -> None:
     """Chat in the terminal until /quit or end of input."""
-    repo = await SqliteStore.open(settings.database_path, settings.data_key)
+    repo = await open_store(settings.database_path, settings.data_key)
     try:
         service = compose.from_settings(repo, settings, Clock())
     except BaseException:

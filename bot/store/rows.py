@@ -5,7 +5,7 @@ datetimes: this is the one place that turns the one into the other."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
 from bot.core.entities import (
@@ -95,7 +95,7 @@ def scan(row: Row) -> Scan:
 
 
 def answer(row: Row, value: object, note: str | None) -> Answer:
-    """An answer row, its value and note already opened (each store seals them its own way)."""
+    """An answer row, its value already decoded (each store keeps it its own way)."""
     return Answer(row["id"], row["step"], row["user_id"], row["user_name"],
                   row["organisation_id"], value, bool(row["skipped"]),
                   moment(row["created_at"]), row["message_id"], note)
@@ -107,21 +107,21 @@ def stale_chat(chat_id: int, last_active: str,
     return chat_id, moment(last_active), moment(warned)
 
 
-def last_checkin_answers(rows: Iterable[Row], open_: Callable[[str], str]) -> list[CheckinAnswer]:
+def last_checkin_answers(rows: Iterable[Row]) -> list[CheckinAnswer]:
     """The answer that counts per member and question: their last one (rows oldest first)."""
     latest = {(r["user_id"], r["question"]): CheckinAnswer(
-        r["user_id"], r["user_name"], r["organisation_id"], r["question"], open_(r["value"]))
+        r["user_id"], r["user_name"], r["organisation_id"], r["question"], r["value"])
         for r in rows}
     return list(latest.values())
 
 
-def last_scan_scores(rows: Iterable[Row], open_: Callable[[str], str]) -> list[ScanScore]:
+def last_scan_scores(rows: Iterable[Row]) -> list[ScanScore]:
     """Per respondent and condition the last score, then every remark (rows oldest first)."""
     scores: dict[tuple[int, str], ScanScore] = {}
     remarks = []
     for r in rows:
         item = ScanScore(r["respondent"], r["user_name"], r["organisation_id"], r["condition"],
-                         r["score"], open_(r["remark"]) if r["remark"] else r["remark"])
+                         r["score"], r["remark"])
         if r["remark"] is not None:
             remarks.append(item)
         else:

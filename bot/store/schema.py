@@ -174,4 +174,9 @@ MIGRATIONS: list[str] = [
     UPDATE prompts SET ref = CAST(step AS INTEGER), step = ''
         WHERE kind IN ('checkin', 'scan') AND step GLOB '[0-9]*';
     """,
+    # 10: a sealed answer value is kept as the JSON string of its token, like any other
+    # string value (the cipher became a layer around the store; the SQL keeps JSON).
+    """
+    UPDATE answers SET value = json_quote(value) WHERE value LIKE 'gAAAA%';
+    """,
 ]

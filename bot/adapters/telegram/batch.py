@@ -5,6 +5,9 @@ So an answer is never acknowledged before it is stored, yet a batch of answers c
 one commit, and different chats' statements interleave instead of queueing behind each
 other's commits. If any update of the batch fails, nothing of the batch is kept or said: it is
 done again one update at a time, so only the failing update gets the apology.
+
+A handler finds its update's batch with `of(context, update)` and passes it on: its unit
+of work to the service (`within=`), and what to say to `after_commit`.
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, CallbackContext
 
 from bot.core.outcome import Reply
+from bot.core.ports import Store
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +40,32 @@ class Batch:
     def __init__(self, several: bool) -> None:
         self.several = several
         self.failed = False
+        self.unit: Store | None = None  # the store's unit of work, while it is open
         self.later: dict[int | str, list[Action]] = defaultdict(list)
         self.at_once: list[Action] = []  # acknowledgements that queue behind no message
         # Per chat: questions sent (chat id, reply, message id), to remember once sent.
         self.shown: dict[int | str, list[tuple[int, Reply, int]]] = defaultdict(list)
 
 
-_CURRENT: ContextVar[Batch | None] = ContextVar("telegram_batch", default=None)
+def of(context: CallbackContext, update: object) -> Batch | None:
+    """The batch this update is handled in (None outside one)."""
+    if not isinstance(update, Update):
+        return None
+    return context.bot_data.get(_OPEN, {}).get(update.update_id)
 
 
-async def after_commit(chat: int | str, action: Action, *, in_turn: bool = True) -> None:
+_OPEN = "open batches"  # bot_data: update id -> the batch handling it
+
+
+def within(batch: Batch | None) -> Store | None:
+    """The unit of work the service joins for an update of this batch."""
+    return batch.unit if batch is not None else None
+
+
+async def after_commit(batch: Batch | None, chat: int | str, action: Action, *,
+                       in_turn: bool = True) -> None:
     """Run `action` once the batch is committed (now, outside a batch): after the chat's
     earlier messages, or, not `in_turn` (a button's answer), as soon as it is committed."""
-    batch = _CURRENT.get()
     if batch is None:
         await action()
     elif in_turn:
@@ -65,16 +81,14 @@ def waits_for_questions(update: Update) -> bool:
     return message is not None and message.reply_to_message is not None
 
 
-def shown(chat: int | str) -> list[tuple[int, Reply, int]] | None:
+def shown(batch: Batch | None, chat: int | str) -> list[tuple[int, Reply, int]] | None:
     """Where the batch collects the questions it sends to `chat` (None outside a batch)."""
-    batch = _CURRENT.get()
     return batch.shown[chat] if batch is not None else None
 
 
-def failed() -> bool:
+def failed(batch: Batch | None) -> bool:
     """Called by the error handler: True when the batch will be redone update by update,
     so there is nothing to report yet."""
-    batch = _CURRENT.get()
     if batch is None:
         return False
     batch.failed = True
@@ -131,9 +145,13 @@ class _Failed(Exception):
 async def _attempt(app: Application, updates: list[Update], *, several: bool) -> Batch | None:
     service = app.bot_data["service"]
     batch = Batch(several)
-    token = _CURRENT.set(batch)
+    open_ = app.bot_data.setdefault(_OPEN, {})
+    for update in updates:
+        open_[update.update_id] = batch
     try:
-        async with service.repo.batch([u.update_id for u in updates], service.clock.now()):
+        async with service.repo.batch([u.update_id for u in updates],
+                                      service.clock.now()) as unit:
+            batch.unit = unit
             await _handle(app, updates, batch)
             if batch.failed:
                 raise _Failed
@@ -150,7 +168,9 @@ async def _attempt(app: Application, updates: list[Update], *, several: bool) ->
         chat = chat_key(updates[0])
         batch.later[chat].append(lambda: _apologise(app, chat))
     finally:
-        _CURRENT.reset(token)
+        batch.unit = None
+        for update in updates:
+            open_.pop(update.update_id, None)
     return batch
 
 

@@ -22,14 +22,14 @@ from bot.service import Service
 log = logging.getLogger(__name__)
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE, chat: Chat, outcome: Outcome,
-                  thread_id: int | None) -> None:
-    """Show the outcome once the update's batch is committed."""
+async def deliver(context: ContextTypes.DEFAULT_TYPE, work: batch.Batch | None, chat: Chat,
+                  outcome: Outcome, thread_id: int | None) -> None:
+    """Show the outcome once the update's batch (`work`) is committed."""
     if not outcome.replies:
         return
-    bot, service, shown = context.bot, context.bot_data["service"], batch.shown(chat.id)
-    await batch.after_commit(chat.id, lambda: send_all(bot, service, chat.id, outcome,
-                                                       thread_id, shown))
+    bot, service, shown = context.bot, context.bot_data["service"], batch.shown(work, chat.id)
+    await batch.after_commit(work, chat.id, lambda: send_all(bot, service, chat.id, outcome,
+                                                             thread_id, shown))
 
 
 async def send_all(bot, service: Service, chat_id: int, outcome: Outcome,

@@ -72,9 +72,11 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if target and target.lower() != (context.bot.username or "").lower():
         return
     service: Service = context.bot_data["service"]
+    work = batch.of(context, update)
     outcome = await service.command(chat_ref(message.chat), actor(message, update), name, args,
-                                    update_id=update.update_id, message_id=message.message_id)
-    await deliver(context, message.chat, outcome, _thread(message))
+                                    update_id=update.update_id, message_id=message.message_id,
+                                    within=batch.within(work))
+    await deliver(context, work, message.chat, outcome, _thread(message))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -84,10 +86,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or not query.data:
         await query.answer()
         return
+    work = batch.of(context, update)
     outcome = await service.button(
         chat_ref(message.chat), Actor(query.from_user.id, query.from_user.full_name,
                                       query.from_user.language_code),
-        query.data, message_id=message.message_id, update_id=update.update_id)
+        query.data, message_id=message.message_id, update_id=update.update_id,
+        within=batch.within(work))
 
     async def answer() -> None:
         try:
@@ -96,8 +100,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except BadRequest as exc:  # answered before this update was redelivered, or late
             log.info("callback query not answered: %s", exc.message)
 
-    await batch.after_commit(message.chat.id, answer, in_turn=False)
-    await deliver(context, message.chat, outcome, _thread(message))
+    await batch.after_commit(work, message.chat.id, answer, in_turn=False)
+    await deliver(context, work, message.chat, outcome, _thread(message))
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -130,10 +134,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not ours:
         return
     service: Service = context.bot_data["service"]
+    work = batch.of(context, update)
     outcome = await service.text(chat_ref(message.chat), actor(message, update), message.text,
                                  reply_to=reply_to, update_id=update.update_id,
-                                 message_id=message.message_id)
-    await deliver(context, message.chat, outcome, _thread(message))
+                                 message_id=message.message_id, within=batch.within(work))
+    await deliver(context, work, message.chat, outcome, _thread(message))
 
 
 async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -143,9 +148,11 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not ours or message.text is None:
         return
     service: Service = context.bot_data["service"]
+    work = batch.of(context, update)
     outcome = await service.edited(chat_ref(message.chat), actor(message, update), message.text,
-                                   message_id=message.message_id, update_id=update.update_id)
-    await deliver(context, message.chat, outcome, _thread(message))
+                                   message_id=message.message_id, update_id=update.update_id,
+                                   within=batch.within(work))
+    await deliver(context, work, message.chat, outcome, _thread(message))
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,43 +161,47 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not ours:
         return
     service: Service = context.bot_data["service"]
+    work = batch.of(context, update)
     outcome = await service.other(chat_ref(message.chat), actor(message, update),
-                                  reply_to=reply_to, update_id=update.update_id)
-    await deliver(context, message.chat, outcome, _thread(message))
+                                  reply_to=reply_to, update_id=update.update_id,
+                                  within=batch.within(work))
+    await deliver(context, work, message.chat, outcome, _thread(message))
 
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Upgraded to a supergroup: Telegram says so in both chats; either moves the data."""
     message = update.effective_message
     service: Service = context.bot_data["service"]
+    unit = batch.within(batch.of(context, update))
     if message.migrate_to_chat_id:
-        await service.migrate(message.chat.id, message.migrate_to_chat_id)
+        await service.migrate(message.chat.id, message.migrate_to_chat_id, within=unit)
     elif message.migrate_from_chat_id:
-        await service.migrate(message.migrate_from_chat_id, message.chat.id)
+        await service.migrate(message.migrate_from_chat_id, message.chat.id, within=unit)
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Added to a group: say hello. Removed or blocked: stop talking, keep the data."""
     change = update.my_chat_member
     service: Service = context.bot_data["service"]
+    work = batch.of(context, update)
     status = change.new_chat_member.status
     if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-        await service.set_active(change.chat.id, False)
+        await service.set_active(change.chat.id, False, within=batch.within(work))
         return
     was = change.old_chat_member.status
     if was in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-        await service.set_active(change.chat.id, True)
+        await service.set_active(change.chat.id, True, within=batch.within(work))
         if change.chat.type != ChatType.PRIVATE:
             user = change.from_user
             outcome = await service.command(
                 chat_ref(change.chat), Actor(user.id, user.full_name, user.language_code),
-                "start", "", update_id=update.update_id)
-            await deliver(context, change.chat, outcome, None)
+                "start", "", update_id=update.update_id, within=batch.within(work))
+            await deliver(context, work, change.chat, outcome, None)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log it, tell the chat kindly, and carry on with the next update."""
-    if batch.failed():
+    if batch.failed(batch.of(context, update)):
         return  # its batch is rolled back and redone one update at a time
     log.error("error while handling an update: %s", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.callback_query is not None:

@@ -16,8 +16,9 @@ from bot.adapters.telegram.app import build, register_commands, run_schedules
 from bot.adapters.telegram.updates import UpdateLoop
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.core.ports import Store
 from bot.service import Service
-from bot.store.sqlite import SqliteStore
+from bot.store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Running:
     app: Application
-    repo: SqliteStore
+    repo: Store
     service: Service
     updates: UpdateLoop | None = None
     server: object | None = None  # the webhook's HTTP server
@@ -56,7 +57,7 @@ class Running:
 async def _launch(settings: Settings, clock: Clock | None, rate_limiter,
                   tick_seconds: float | None, receive) -> Running:
     """Store, service and application up; `receive` starts taking updates in."""
-    repo = await SqliteStore.open(settings.database_path, settings.data_key)
+    repo = await open_store(settings.database_path, settings.data_key)
     try:
         service = compose.from_settings(repo, settings, clock or Clock())
         app = build(settings, service, rate_limiter, tick_seconds)

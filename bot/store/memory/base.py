@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from datetime import datetime
+from typing import Self
 
 from bot.store.memory.tables import COLUMNS, Tables
 from bot.store.rows import CHAT_TABLES, COUNTABLE, iso
-
-# Inside MemoryBase.batch(): the batch's update ids not seen before; code running in the
-# batch joins it instead of starting its own unit of work (as in the SQLite store).
-_BATCH: ContextVar[set[int] | None] = ContextVar("memory_batch", default=None)
 
 
 class MemoryBase:
@@ -20,22 +17,33 @@ class MemoryBase:
         self.t = Tables()
         # One unit of work at a time, as with SQLite's one connection.
         self._lock = asyncio.Lock()
+        # Set on the unit a transaction or batch hands out (a view of the same tables):
+        # the batch's update ids not seen before. None on the store itself.
+        self.fresh: set[int] | None = None
 
     async def close(self) -> None:
         pass
+
+    async def sealed_sample(self) -> str | None:
+        """One sealed answer value, if any (to check the data key against at start)."""
+        for row in self.t.rows["answers"]:
+            if row["value"].startswith('"gAAAA'):
+                return row["value"]
+        return None
 
     # -- the unit of work: a copy of every table to go back to --------------------
 
     @asynccontextmanager
     async def transaction(self):
-        """One unit of work: everything inside commits together or not at all."""
-        if _BATCH.get() is not None:
-            yield self  # part of the batch: it is kept, or rolled back, as a whole
+        """One unit of work: everything inside commits together or not at all. Yields the
+        unit to work with; called on a unit, it joins that unit."""
+        if self.fresh is not None:
+            yield self
             return
         async with self._lock:
             saved = self.t.copy()
             try:
-                yield self
+                yield self._unit(set())
             except BaseException:
                 self.t.rows = saved
                 raise
@@ -45,28 +53,29 @@ class MemoryBase:
         """Several updates' work in one unit; their update ids are recorded first."""
         async with self._lock:
             saved = self.t.copy()
-            fresh: set[int] = set()
-            token = _BATCH.set(fresh)
             try:
+                fresh: set[int] = set()
                 for update_id in update_ids:
                     if self.t.first("processed_updates", update_id=update_id) is None:
                         self.t.insert("processed_updates", update_id=update_id,
                                       processed_at=iso(now))
                         fresh.add(update_id)
-                yield self
+                yield self._unit(fresh)
             except BaseException:
                 self.t.rows = saved
                 raise
-            finally:
-                _BATCH.reset(token)
+
+    def _unit(self, fresh: set[int]) -> Self:
+        unit = copy.copy(self)  # the same tables and lock
+        unit.fresh = fresh
+        return unit
 
     # -- updates -------------------------------------------------------------------
 
     async def mark_update(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False when it was processed before (a redelivery)."""
-        fresh = _BATCH.get()
-        if fresh is not None and update_id in fresh:
-            fresh.discard(update_id)  # recorded by batch(); a second call says "seen"
+        if self.fresh and update_id in self.fresh:
+            self.fresh.discard(update_id)  # recorded by batch(); a second call says "seen"
             return True
         if self.t.first("processed_updates", update_id=update_id) is not None:
             return False

@@ -92,7 +92,7 @@ class MemoryCheckins(MemoryBase):
     async def checkin_answers(self, checkin_id: int) -> list[CheckinAnswer]:
         """The answer that counts per member and question: their last one."""
         found = _by_id(self.t.where("checkin_answers", checkin_id=checkin_id))
-        return rows.last_checkin_answers(found, str)
+        return rows.last_checkin_answers(found)
 
     # -- the five-conditions scan -------------------------------------------------------
 
@@ -129,4 +129,4 @@ class MemoryCheckins(MemoryBase):
 
     async def scan_scores(self, scan_id: int) -> list[ScanScore]:
         """Per respondent and condition the last score; every remark."""
-        return rows.last_scan_scores(_by_id(self.t.where("scan_scores", scan_id=scan_id)), str)
+        return rows.last_scan_scores(_by_id(self.t.where("scan_scores", scan_id=scan_id)))

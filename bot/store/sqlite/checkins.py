@@ -92,11 +92,11 @@ class Checkins(Database):
             "INSERT INTO checkin_answers (checkin_id, chat_id, user_id, user_name, "
             "organisation_id, question, value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (checkin_id, chat_id, user_id, user_name, organisation_id, question,
-             self.cipher.seal(value), iso(now)))
+             value, iso(now)))
 
     async def checkin_answers(self, checkin_id: int) -> list[CheckinAnswer]:
         """The answer that counts per member and question: their last one."""
         found = await self._all(
             "SELECT user_id, user_name, organisation_id, question, value FROM checkin_answers "
             "WHERE checkin_id = ? ORDER BY id", (checkin_id,))
-        return rows.last_checkin_answers(found, self.cipher.open)
+        return rows.last_checkin_answers(found)

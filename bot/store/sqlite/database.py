@@ -1,12 +1,12 @@
-"""The SQLite connection: opening it (pragmas, migrations, the key check), the unit of
-work (`transaction()`, `batch()`, rollback) and the two query helpers every aggregate
-module uses."""
+"""The SQLite connection: opening it (pragmas, migrations), the unit of work
+(`transaction()`, `batch()`, rollback) and the two query helpers every aggregate module
+uses."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Self
@@ -15,45 +15,40 @@ import aiosqlite
 
 from bot.store.rows import iso
 from bot.store.schema import MIGRATIONS
-from bot.store.sqlite.cipher import Cipher
-
-# Inside Database.batch(): the batch's update ids not seen before. Code running in the batch
-# (and only there: a context variable, so the scheduler's task never sees it) joins the
-# batch's transaction instead of opening its own.
-_BATCH: ContextVar[set[int] | None] = ContextVar("repo_batch", default=None)
 
 
 class Database:
-    def __init__(self, db: aiosqlite.Connection, cipher: Cipher | None = None) -> None:
+    def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
-        self.cipher = cipher or Cipher(None)
         # One connection serves updates and the scheduler: one transaction at a time.
         self._lock = asyncio.Lock()
+        # Set on the unit a transaction or batch hands out (a view of this store on the
+        # same connection): the batch's update ids not seen before. None on the store.
+        self.fresh: set[int] | None = None
 
     # -- connection and schema -------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, key: str | None = None) -> Self:
+    async def open(cls, path: Path | str) -> Self:
         db = await aiosqlite.connect(str(path), isolation_level=None)
         db.row_factory = aiosqlite.Row
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA busy_timeout = 5000")
-        store = cls(db, Cipher(key))
+        store = cls(db)
         try:
             await store.migrate()
-            await store._check_key()
         except BaseException:
             await db.close()
             raise
         return store
 
-    async def _check_key(self) -> None:
-        """Refuse to start with a key that does not open the stored answers."""
-        row = await self._one("SELECT value FROM answers WHERE value LIKE 'gAAAA%' LIMIT 1")
-        if row is not None:
-            self.cipher.open(row[0])
+    async def sealed_sample(self) -> str | None:
+        """One sealed answer value, if any (to check the data key against at start)."""
+        row = await self._one(
+            "SELECT value FROM answers WHERE value LIKE '\"gAAAA%' LIMIT 1")
+        return row[0] if row else None
 
     async def close(self) -> None:
         await self.db.close()
@@ -90,16 +85,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self):
-        """One unit of work: everything inside commits together or not at all."""
-        if _BATCH.get() is not None:
-            yield self  # part of the batch: it commits, or rolls back, as a whole
+        """One unit of work: everything inside commits together or not at all. Yields the
+        unit to work with; called on a unit, it joins that unit."""
+        if self.fresh is not None:
+            yield self
             return
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
-                yield self
+                yield self._unit(set())
             except BaseException:
-                await self._rollback()
+                await self.db.execute("ROLLBACK")
                 raise
             await self.db.execute("COMMIT")
 
@@ -107,32 +103,28 @@ class Database:
     async def batch(self, update_ids: list[int], now: datetime):
         """Several updates' work in one transaction (group commit): one commit instead of
         one per update, and the updates' statements can interleave. The update ids are
-        recorded first, in one statement; `mark_update` then answers from memory."""
+        recorded first, in one statement; the unit's `mark_update` then answers from
+        memory."""
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
-            fresh: set[int] = set()
-            token = _BATCH.set(fresh)
             try:
+                fresh: set[int] = set()
                 if update_ids:
                     rows = await self._all(
                         "INSERT OR IGNORE INTO processed_updates VALUES "
                         + ", ".join(["(?, ?)"] * len(update_ids)) + " RETURNING update_id",
                         tuple(v for i in update_ids for v in (i, iso(now))))
                     fresh.update(row[0] for row in rows)
-                yield self
+                yield self._unit(fresh)
             except BaseException:
-                await self._rollback()
+                await self.db.execute("ROLLBACK")
                 raise
-            finally:
-                _BATCH.reset(token)
             await self.db.execute("COMMIT")
 
-    async def _rollback(self) -> None:
-        await self.db.execute("ROLLBACK")
-        self._rolled_back()
-
-    def _rolled_back(self) -> None:
-        """Hook: whatever is kept in memory besides the database forgets what it saw."""
+    def _unit(self, fresh: set[int]) -> Self:
+        unit = copy.copy(self)  # the same connection and lock
+        unit.fresh = fresh
+        return unit
 
     # One hop to aiosqlite's thread per query (execute, fetch and close would be three).
     async def _one(self, sql: str, args: tuple = ()) -> aiosqlite.Row | None:

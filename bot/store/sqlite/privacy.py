@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.store.rows import CHAT_TABLES, COUNTABLE
-from bot.store.sqlite.cipher import SEALED
 from bot.store.sqlite.database import Database
 
 
@@ -18,15 +17,12 @@ class Privacy(Database):
         return row[0]
 
     async def export_chat(self, chat_id: int) -> dict[str, list[dict]]:
-        """Every row the bot holds for one chat, table by table, answers opened."""
+        """Every row the bot holds for one chat, table by table."""
         result = {}
         for table, where in CHAT_TABLES.items():
             found = await self._all(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid",
                                     (chat_id,))
             result[table] = [dict(row) for row in found]
-        for table, column in SEALED:
-            for row in result[table]:
-                row[column] = self.cipher.open_optional(row[column])
         return result
 
     async def forget_chat(self, chat_id: int) -> None:

@@ -1,4 +1,4 @@
-"""A chat's runs of a flow, with their answers (history kept, values sealed), the
+"""A chat's runs of a flow, with their answers (history kept), the
 members' half-made choices (drafts) and the questions the bot sent (prompts)."""
 
 from __future__ import annotations
@@ -11,6 +11,10 @@ from bot.core.entities import Answer, Prompt, Run
 from bot.store import rows
 from bot.store.rows import iso
 from bot.store.sqlite.database import Database
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 class Runs(Database):
@@ -58,8 +62,7 @@ class Runs(Database):
             "value, skipped, message_id, created_at, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, chat_id, step, user_id, user_name, organisation_id,
-             self.cipher.seal_json(value), int(skipped), message_id, iso(now),
-             self.cipher.seal_optional(note)),
+             _json(value), int(skipped), message_id, iso(now), note),
         )
         return cur.lastrowid
 
@@ -73,11 +76,11 @@ class Runs(Database):
 
     async def set_answer_value(self, answer_id: int, value: object) -> None:
         await self.db.execute("UPDATE answers SET value = ? WHERE id = ?",
-                              (self.cipher.seal_json(value), answer_id))
+                              (_json(value), answer_id))
 
     async def set_answer_note(self, answer_id: int, note: str) -> None:
         await self.db.execute("UPDATE answers SET note = ? WHERE id = ?",
-                              (self.cipher.seal(note), answer_id))
+                              (note, answer_id))
 
     async def answers(self, run_id: int, step: str | None = None) -> list[Answer]:
         """All answers of a run (or one step), oldest first: the history is kept."""
@@ -94,12 +97,11 @@ class Runs(Database):
         found = await self._all(
             "SELECT a.chat_id, r.flow, a.step, a.value, a.skipped FROM answers a "
             "JOIN flow_runs r ON r.id = a.run_id WHERE a.user_id = ? ORDER BY a.id", (user_id,))
-        return [(r[0], r[1], r[2], None if r[4] else self.cipher.open_json(r[3]))
+        return [(r[0], r[1], r[2], None if r[4] else json.loads(r[3]))
                 for r in found]
 
     def _answer(self, r: Mapping) -> Answer:
-        return rows.answer(r, self.cipher.open_json(r["value"]),
-                           self.cipher.open_optional(r["note"]))
+        return rows.answer(r, json.loads(r["value"]), r["note"])
 
     # -- drafts: a member's half-made multiple choice, theirs alone ---------------
 

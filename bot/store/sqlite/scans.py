@@ -51,10 +51,10 @@ class Scans(Database):
             "INSERT INTO scan_scores (scan_id, chat_id, respondent, user_name, organisation_id, "
             "condition, score, remark, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (scan_id, chat_id, respondent, user_name, organisation_id, condition, score,
-             self.cipher.seal_optional(remark), iso(now)))
+             remark, iso(now)))
 
     async def scan_scores(self, scan_id: int) -> list[ScanScore]:
         """Per respondent and condition the last score; every remark."""
         found = await self._all("SELECT * FROM scan_scores WHERE scan_id = ? ORDER BY id",
                                 (scan_id,))
-        return rows.last_scan_scores(found, self.cipher.open)
+        return rows.last_scan_scores(found)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.store.rows import iso
-from bot.store.sqlite.database import _BATCH, Database
+from bot.store.sqlite.database import Database
 
 
 class Updates(Database):
     async def mark_update(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False when it was processed before (a redelivery)."""
-        fresh = _BATCH.get()
-        if fresh is not None and update_id in fresh:
-            fresh.discard(update_id)  # recorded by batch(); a second call says "seen"
+        if self.fresh and update_id in self.fresh:
+            self.fresh.discard(update_id)  # recorded by batch(); a second call says "seen"
             return True
         cur = await self.db.execute(
             "INSERT OR IGNORE INTO processed_updates VALUES (?, ?)", (update_id, iso(now))

@@ -1,5 +1,5 @@
 """Encryption at rest: the free text members type is sealed with Fernet when BOT_DATA_KEY
-is set. The SQL modules pass those columns through here and nothing else knows."""
+is set. Only the store layer in sealed.py uses it; no store's SQL knows."""
 
 from __future__ import annotations
 
