@@ -20,34 +20,65 @@ from bot.store.sqlite import SqliteStore
 TIPS = TipLibrary()
 
 
-def walk(engine: Engine, answers: dict) -> list[str]:
+async def walk(engine: Engine, answers: dict) -> list[str]:
     state, seen = engine.first, []
     while state != DONE:
         seen.append(state)
-        state = engine.move(state, "next", answers)
+        state = await engine.move(state, "next", answers)
     return seen
 
 
 @pytest.mark.parametrize("flow", load_all(known_tips=TIPS.ids()).values(), ids=lambda f: f.id)
-def test_every_step_is_reachable(flow):
+async def test_every_step_is_reachable(flow):
     engine = Engine(flow)
-    reached = set(walk(engine, {}))
+    reached = set(await walk(engine, {}))
     for step in flow.steps:
         if step.when:
-            reached |= set(walk(engine, {step.when.step: step.when.values[0]}))
+            reached |= set(await walk(engine, {step.when.step: step.when.values[0]}))
     assert reached == {s.id for s in flow.steps}
 
 
-def test_back_and_restart_moves():
+async def test_back_and_restart_moves():
     flow = load_all(known_tips=TIPS.ids())["process"]
     engine = Engine(flow)
-    assert engine.move(engine.first, "back", {}) == engine.first
-    assert engine.move("with_whom", "back", {}) == "why"
-    assert engine.move("kind", "restart", {}) == "organisations"
+    assert await engine.move(engine.first, "back", {}) == engine.first
+    assert await engine.move("with_whom", "back", {}) == "why"
+    assert await engine.move("kind", "restart", {}) == "organisations"
     # a conditional step is passed over when its condition does not hold
-    assert engine.move("roles", "next", {"roles": "equal"}) == "success"
-    assert engine.move("roles", "next", {"roles": "one_leads"}) == "leader"
-    assert engine.move("success", "back", {"roles": "equal"}) == "roles"
+    assert await engine.move("roles", "next", {"roles": "equal"}) == "success"
+    assert await engine.move("roles", "next", {"roles": "one_leads"}) == "leader"
+    assert await engine.move("success", "back", {"roles": "equal"}) == "roles"
+
+
+class Recorder:
+    """Hooks that note what the machine sets off, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    async def leaving(self, source, dest, trigger):
+        self.calls.append(("leaving", source, dest, trigger))
+
+    async def finished(self):
+        self.calls.append(("finished",))
+
+    async def arrived(self, dest, trigger):
+        self.calls.append(("arrived", dest, trigger))
+
+
+async def test_the_machine_sets_off_each_move_and_finishes_on_entering_done():
+    flow = load_all(known_tips=TIPS.ids())["pdca"]
+    engine, hooks = Engine(flow), Recorder()
+    last = flow.steps[-1].id
+    assert await engine.move(last, "next", {}, hooks) == DONE
+    assert hooks.calls == [("leaving", last, DONE, "next"), ("finished",)]
+    hooks.calls.clear()
+    assert await engine.move(flow.steps[1].id, "back", {}, hooks) == flow.steps[0].id
+    assert hooks.calls == [("leaving", flow.steps[1].id, flow.steps[0].id, "back"),
+                           ("arrived", flow.steps[0].id, "back")]
+    hooks.calls.clear()
+    assert await engine.move(flow.steps[0].id, "back", {}, hooks) == flow.steps[0].id
+    assert hooks.calls == [], "an impossible move sets off nothing"
 
 
 BAD_FLOWS = [

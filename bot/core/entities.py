@@ -6,6 +6,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
+
+
+class RunStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DONE = "done"
+
+
+class RoundStatus(StrEnum):  # a check-in round
+    OPEN = "open"
+    REMINDED = "reminded"
+    CLOSED = "closed"
+
+
+class ScanStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 @dataclass
@@ -38,8 +56,8 @@ class Run:
     chat_id: int
     flow: str
     number: int
-    state: str
-    status: str
+    state: str  # the step the run is at (a flow's step id, or "done")
+    status: RunStatus
 
 
 @dataclass
@@ -76,6 +94,13 @@ class Checkin:
     close_at: datetime | None
     message_id: int | None
 
+    @property
+    def status(self) -> RoundStatus:
+        """Where the round is in its lifecycle, read from its moments."""
+        if self.closed_at is not None:
+            return RoundStatus.CLOSED
+        return RoundStatus.REMINDED if self.reminded_at is not None else RoundStatus.OPEN
+
 
 @dataclass
 class CheckinAnswer:
@@ -96,6 +121,10 @@ class Scan:
     opened_at: datetime
     closed_at: datetime | None
     message_id: int | None
+
+    @property
+    def status(self) -> ScanStatus:
+        return ScanStatus.CLOSED if self.closed_at is not None else ScanStatus.OPEN
 
 
 @dataclass

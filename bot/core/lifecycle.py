@@ -1,12 +1,16 @@
 """Lifecycles as `transitions` machines: one machine per kind of thing (a run, a check-in
 round, a scan) serves every one of them, since their status lives in the store. A move
-the status does not allow raises MachineError, so nothing wrong is ever written."""
+the status does not allow raises MachineError, so nothing wrong is ever written. (A run's
+steps have a machine per flow: bot/features/process/engine.py.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from transitions import Machine
+
+from bot.core.entities import RoundStatus, RunStatus, ScanStatus
 
 
 @dataclass
@@ -15,31 +19,33 @@ class _Status:
 
 
 class Lifecycle:
-    def __init__(self, states: list[str], moves: list[dict]) -> None:
-        self.machine = Machine(model=None, states=states, transitions=moves,
-                               initial=states[0], auto_transitions=False)
+    def __init__(self, states: type[StrEnum], moves: list[dict]) -> None:
+        self.states = states
+        names = [s.value for s in states]
+        self.machine = Machine(model=None, states=names, transitions=moves,
+                               initial=names[0], auto_transitions=False)
 
-    def move(self, status: str, trigger: str) -> str:
+    def move(self, status: StrEnum, trigger: str) -> StrEnum:
         """The status after `trigger`."""
-        model = _Status(status)
-        self.machine.add_model(model, initial=status)
+        model = _Status(str(status))
+        self.machine.add_model(model, initial=model.state)
         try:
             model.trigger(trigger)
         finally:
             self.machine.remove_model(model)
-        return model.state
+        return self.states(model.state)
 
 
-RUN = Lifecycle(["active", "paused", "done"], [
+RUN = Lifecycle(RunStatus, [
     {"trigger": "pause", "source": "active", "dest": "paused"},
     {"trigger": "resume", "source": "paused", "dest": "active"},
     {"trigger": "finish", "source": "active", "dest": "done"},
     {"trigger": "reopen", "source": ["active", "paused", "done"], "dest": "active"},
 ])
-ROUND = Lifecycle(["open", "reminded", "closed"], [  # a check-in round
+ROUND = Lifecycle(RoundStatus, [  # a check-in round
     {"trigger": "remind", "source": "open", "dest": "reminded"},
     {"trigger": "close", "source": ["open", "reminded"], "dest": "closed"},
 ])
-SCAN = Lifecycle(["open", "closed"], [
+SCAN = Lifecycle(ScanStatus, [
     {"trigger": "close", "source": "open", "dest": "closed"},
 ])

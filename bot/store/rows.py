@@ -15,6 +15,7 @@ from bot.core.entities import (
     CheckinAnswer,
     Member,
     Run,
+    RunStatus,
     Scan,
     ScanScore,
     Schedule,
@@ -75,7 +76,7 @@ def member(row: Row) -> Member:
 
 def run(row: Row) -> Run:
     return Run(row["id"], row["chat_id"], row["flow"], row["number"], row["state"],
-               row["status"])
+               RunStatus(row["status"]))
 
 
 def schedule(row: Row) -> Schedule:

@@ -118,7 +118,7 @@ class Rounds:
                                      name=esc(ctx.member.name)))
 
     async def close(self, repo: Store, t: Texts, checkin: Checkin) -> list[Reply]:
-        ROUND.move(status(checkin), "close")  # a closed round cannot close again
+        ROUND.move(checkin.status, "close")  # a closed round cannot close again
         await repo.close_checkin(checkin.id, self.clock.now())
         if checkin.message_id is None and not await repo.checkin_answers(checkin.id):
             return []  # never shown (the bot could not reach the chat): nothing to sum up
@@ -168,15 +168,9 @@ class Rounds:
                 elif checkin.message_id is None:
                     outcome.replies.append(await self.message(repo, t, checkin.id))
                 else:
-                    ROUND.move(status(checkin), "remind")  # once, and only while open
+                    ROUND.move(checkin.status, "remind")  # once, and only while open
                     await repo.mark_reminded(checkin.id, now)
                     outcome.replies += await self.reminder(repo, t, checkin)
             if outcome.replies:
                 yield checkin.chat_id, outcome
 
-
-def status(checkin: Checkin) -> str:
-    """Where a round is in its lifecycle, read from its moments."""
-    if checkin.closed_at is not None:
-        return "closed"
-    return "reminded" if checkin.reminded_at is not None else "open"

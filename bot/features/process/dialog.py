@@ -17,7 +17,7 @@ from bot.core.i18n import Texts
 from bot.core.kinds import KINDS
 from bot.core.lifecycle import RUN
 from bot.core.outcome import Outcome, Reply, split
-from bot.core.progress import DONE, given, holds
+from bot.core.progress import DONE, given
 from bot.features.process.answering import Typed
 from bot.features.process.asking import Asker, OrgButtons
 from bot.features.process.buttons import (
@@ -32,6 +32,7 @@ from bot.features.process.buttons import (
     TipFor,
 )
 from bot.features.process.engine import Engine
+from bot.features.process.moving import Moving
 from bot.features.process.summary import summary as phase_summary
 
 TipText = Callable[[str, Texts], "str | None"]
@@ -60,13 +61,13 @@ class Dialog:
             run = await ctx.repo.start_run(ctx.chat.id, flow_id, self.engines[flow_id].first, now)
             return Outcome(await self.ask.question(ctx, run, intro=True))
         if run.status == "done" and flow.repeat_when is not None:
-            return Outcome(await self._next_round(ctx, flow, run))
+            return Outcome(await self.next_round(ctx, flow, run))
         if run.status == "done":
             return Outcome().say(ctx.t._("✅ You have already been through every phase.")
                                  + "\n\n" + ctx.t.key(f"{flow.id}.done"))
         replies = []
         if run.status == "paused":
-            await self._live(ctx, run, run.state, "resume")
+            await self.live(ctx, run, run.state, "resume")
             replies.append(Reply(ctx.t._("▶️ Welcome back! We continue where you left off.")))
         return Outcome(replies + await self.ask.question(ctx, run))
 
@@ -79,7 +80,7 @@ class Dialog:
         if run is None:
             run = await ctx.repo.start_run(ctx.chat.id, flow_id, first, now)
         else:
-            await self._live(ctx, run, first, "reopen")
+            await self.live(ctx, run, first, "reopen")
         return Outcome(await self.ask.question(ctx, run, intro=True))
 
     async def restart_phase(self, ctx: Ctx, flow_id: str) -> Outcome:
@@ -87,9 +88,9 @@ class Dialog:
         if run is None or run.status == "done":
             return Outcome().say(ctx.t._("There is no phase in progress to start again."))
         flow = self.flows[flow_id]
-        state = self.engines[flow_id].move(run.state, "restart", {})
+        state = await self.engines[flow_id].move(run.state, "restart", {})
         await ctx.repo.clear_drafts(run.id, run.state)
-        await self._live(ctx, run, state, "reopen")
+        await self.live(ctx, run, state, "reopen")
         phase = flow.step(state).phase
         note = ctx.t._("🔄 We start phase {phase} again. Earlier answers are kept in the history.",
                        phase=ctx.t.key(f"{flow.id}.{phase}.title"))
@@ -140,7 +141,7 @@ class Dialog:
                 return Outcome(toast=ctx.t._("This is the first question."))
             return Outcome(replies)
         if kind == "p":
-            await self._live(ctx, run, run.state, "pause")
+            await self.live(ctx, run, run.state, "pause")
             return Outcome().say(ctx.t._(
                 "⏸ Paused. Everything so far is saved. Send /process to continue."))
         if kind == "t":
@@ -224,38 +225,20 @@ class Dialog:
         return [] if answers else ["–"]
 
     async def advance(self, ctx: Ctx, run: Run, trigger: str) -> list[Reply]:
-        flow, engine = self.flows[run.flow], self.engines[run.flow]
+        """Move the run; the engine's machine calls the hooks that say what follows."""
         answers = await ctx.repo.answers(run.id)
-        group = given(answers)
-        old = run.state
-        new = engine.move(old, trigger, group)
-        if new == old:
-            return []
-        await ctx.repo.clear_drafts(run.id, old)
-        await self._live(ctx, run, new, "finish" if new == DONE else None)
-        replies: list[Reply] = []
-        old_phase = flow.step(old).phase
-        new_phase = None if new == DONE else flow.step(new).phase
-        if trigger == "next" and new_phase != old_phase:
-            summary = await phase_summary(ctx, run, flow.phase(old_phase), answers)
-            replies += [Reply(part) for part in split(summary)]
-        if new == DONE:
-            if flow.repeat_when is not None and holds(flow.repeat_when, group):
-                return replies + await self._next_round(ctx, flow, run)
-            replies += [Reply(part) for part in split(ctx.t._(
-                "🎉 You have completed every phase.") + "\n\n" + ctx.t.key(f"{flow.id}.done"))]
-            return replies
-        intro = trigger == "next" and new_phase != old_phase
-        return replies + await self.ask.question(ctx, run, answers=answers, intro=intro)
+        moving = Moving(self, ctx, run, answers)
+        await self.engines[run.flow].move(run.state, trigger, given(answers), moving)
+        return moving.replies
 
-    async def _live(self, ctx: Ctx, run: Run, state: str, move: str | None) -> None:
+    async def live(self, ctx: Ctx, run: Run, state: str, move: str | None) -> None:
         """Store where a run is, its status moved by the lifecycle machine (a move its
         status does not allow raises, so nothing wrong is ever written)."""
         status = RUN.move(run.status, move) if move else run.status
         await ctx.repo.update_run(run.id, state, status, self.clock.now())
         run.state, run.status = state, status
 
-    async def _next_round(self, ctx: Ctx, flow: Flow, previous: Run) -> list[Reply]:
+    async def next_round(self, ctx: Ctx, flow: Flow, previous: Run) -> list[Reply]:
         """A new numbered run, showing what the previous one planned."""
         run = await ctx.repo.start_run(ctx.chat.id, flow.id, self.engines[flow.id].first,
                                        self.clock.now())

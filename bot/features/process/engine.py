@@ -1,24 +1,52 @@
 """The state machine of a flow run, built with `transitions` from a flow definition.
 
-One Machine per flow serves every run of that flow: a run's state lives in SQLite,
-and a move adds the run as a model, fires one trigger and removes it again. So a
-restart needs nothing but the stored state.
+One AsyncMachine per flow serves every run of that flow: a run's state lives in the
+store, and a move adds the run as a model, fires one trigger and removes it again, so a
+restart needs nothing but the stored state. The machine owns what a move sets off: before
+it, the caller's hooks store the move (and close a phase); entering "done" finishes the
+run; after any other move the next question is asked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from transitions import Machine
+from transitions.extensions.asyncio import AsyncMachine
 
 from bot.core.flows import Flow, Step
 from bot.core.progress import DONE, applicable
+
+
+class Hooks(Protocol):
+    async def leaving(self, source: str, dest: str, trigger: str) -> None: ...
+
+    async def finished(self) -> None: ...
+
+    async def arrived(self, dest: str, trigger: str) -> None: ...
 
 
 @dataclass
 class RunModel:
     state: str
     answers: dict[str, object] = field(default_factory=dict)
+    hooks: Hooks | None = None  # None: only where the move leads (tests, checks)
+
+
+async def _before(event) -> None:
+    if event.model.hooks is not None:
+        await event.model.hooks.leaving(event.transition.source, event.transition.dest,
+                                        event.event.name)
+
+
+async def _entered_done(event) -> None:
+    if event.model.hooks is not None:
+        await event.model.hooks.finished()
+
+
+async def _after(event) -> None:
+    if event.model.hooks is not None and event.transition.dest != DONE:
+        await event.model.hooks.arrived(event.transition.dest, event.event.name)
 
 
 class Engine:
@@ -33,13 +61,16 @@ class Engine:
             transitions += self._chain("back", step.id, list(reversed(steps[:i])), None)
             first = flow.phase(step.phase).steps[0]
             transitions.append({"trigger": "restart", "source": step.id, "dest": first.id})
-        self.machine = Machine(
+        for move in transitions:
+            move.update(before=[_before], after=[_after])
+        self.machine = AsyncMachine(
             model=None,
-            states=[s.id for s in steps] + [DONE],
+            states=[s.id for s in steps] + [{"name": DONE, "on_enter": [_entered_done]}],
             transitions=transitions,
             initial=steps[0].id,
             auto_transitions=False,
             ignore_invalid_triggers=True,
+            send_event=True,
         )
 
     @staticmethod
@@ -52,7 +83,7 @@ class Engine:
                 chain.append({"trigger": trigger, "source": source, "dest": step.id})
                 return chain
             chain.append({"trigger": trigger, "source": source, "dest": step.id,
-                          "conditions": [lambda answers, s=step: applicable(s, answers)]})
+                          "conditions": [lambda event, s=step: applicable(s, event.model.answers)]})
         if fallback:
             chain.append({"trigger": trigger, "source": source, "dest": fallback})
         return chain
@@ -61,12 +92,14 @@ class Engine:
     def first(self) -> str:
         return self.flow.steps[0].id
 
-    def move(self, state: str, trigger: str, answers: dict[str, object]) -> str:
-        """The state after `trigger`; unchanged when the move is not possible."""
-        model = RunModel(state, answers)
+    async def move(self, state: str, trigger: str, answers: dict[str, object],
+                   hooks: Hooks | None = None) -> str:
+        """The state after `trigger` (unchanged when the move is not possible), with
+        `hooks` called on the way."""
+        model = RunModel(state, answers, hooks)
         self.machine.add_model(model, initial=state)
         try:
-            model.trigger(trigger, answers)
+            await model.trigger(trigger)
         finally:
             self.machine.remove_model(model)
         return model.state
