@@ -38,13 +38,18 @@ Settings (environment variables):
   RETENTION_DAYS      delete a chat's data after this many days unused (730)
 """
 
+# Third-party loggers kept at WARNING, whatever LOG_LEVEL says.
+QUIET = ("httpx", "transitions", "apscheduler", "fontTools", "matplotlib", "PIL", "fpdf")
+
+
 def _logging(settings: config.Settings) -> None:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and Telegram's URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("transitions").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # httpx logs every request URL, and Telegram's URLs contain the token. The others talk
+    # at INFO about their own work (fontTools: a hundred lines for one agreement PDF), which
+    # would drown the server log and the console's conversation.
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
     token_filter = config.TokenFilter(settings.token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(token_filter)

@@ -14,8 +14,11 @@ from bot.core.paths import FLOWS, LOCALES
 from bot.core.ports import Store
 from bot.features.agreement import Agreement
 from bot.features.checkins import Checkins
+from bot.features.checkins.questions import LABELS, TITLES
+from bot.features.checkins.schedule import Rule
+from bot.features.checkins.wizard import describe
 from bot.features.organisations import Organisations, choice_buttons
-from bot.features.privacy import Privacy
+from bot.features.privacy import Privacy, Vocabulary
 from bot.features.process import Process
 from bot.features.process.dialog import Dialog
 from bot.features.retention import Retention
@@ -40,12 +43,18 @@ def build(store: Store, clock: Clock, *, language: str = "nl",
         tip = library.get(tip_id)
         return library.render(tip, t) if tip is not None else None
 
+    def schedule_text(rule: str, zone: str, t: Texts) -> str:
+        return describe(Rule.from_json(rule), zone, t)
+
     library = TipLibrary(flows_dir / "tips.yaml")
     flows = load_all(flows_dir, known_tips=library.ids())
     search = TipSearch(library, {code: language_texts(code) for code in LANGUAGES})
     dialog = Dialog(flows, clock, tip=tip_text, org_buttons=choice_buttons)
     process = Process(dialog)
     tips = Tips(library, search, flows, language_texts)
+    conditions = load_conditions(flows_dir / "scan.yaml")
+    # The export names check-in answers, schedules and scan conditions as members saw them.
+    words = Vocabulary(TITLES, LABELS, schedule_text, tuple(c.id for c in conditions))
     router: Router | None = None
     features = [
         process,
@@ -57,9 +66,8 @@ def build(store: Store, clock: Clock, *, language: str = "nl",
                  revisit_delen=lambda ctx: dialog.go_to_phase(ctx, "process", "delen"),
                  remind_after=remind_after, close_after=close_after),
         Agreement(clock, flows),
-        Scan(load_conditions(flows_dir / "scan.yaml"), library,
-             remember=store.set_scan_message),
-        Privacy(clock, flows, retention),
+        Scan(conditions, library, remember=store.set_scan_message),
+        Privacy(clock, flows, retention, words),
         Settings(listing=lambda ctx: router.help(ctx)),
         Retention(store, language_texts, retention),
     ]

@@ -1,7 +1,9 @@
 """The same bot in a terminal: you chat as a member of a group; /as NAME switches member.
 
 Buttons are shown numbered; type the number to press one. Any other text answers the
-last open question, as a reply would in a Telegram group.
+last open question, as a reply would in a Telegram group. Files the bot sends (the PDF,
+the chart, the export) are saved in a folder under the data folder, and their path shown.
+Every text it prints goes through the catalogs, in the chat's language.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import sys
 import time
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 
 from bot import compose
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.context import Actor, ChatRef
-from bot.core.i18n import texts
+from bot.core.i18n import Texts
 from bot.core.outcome import Button, Outcome, Reply
 from bot.service import Service
 from bot.store import open_store
 
 CHAT = ChatRef(-1, "group", "Console")
+FILES = "console"  # the folder, next to the database, for the files the bot sends
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -37,10 +41,12 @@ def user_id(name: str) -> int:
 
 
 class Console:
-    def __init__(self, service: Service, name: str, out: Callable[[str], None] = print) -> None:
+    def __init__(self, service: Service, name: str, out: Callable[[str], None] = print,
+                 files: Path | None = None) -> None:
         self.service = service
         self.actor = Actor(user_id(name), name)
         self.out = out
+        self.files = files  # where sent files are saved; None: only their names are shown
         self.buttons: list[tuple[Button, int]] = []  # (button, message id) of the last keyboard
         self.open_prompt: int | None = None
         self._last_id = 0
@@ -58,17 +64,19 @@ class Console:
         if line in ("/quit", "/exit", "/stop"):
             return False
         if line.startswith("/as"):
-            return self._switch(line[3:].strip())
+            return await self._switch(line[3:].strip())
         if line.isdigit() and self.buttons:
             number = int(line)
             if not 1 <= number <= len(self.buttons):
-                self.out(self.service.texts(await self.service.language_of(CHAT.id))._(
-                    "Choose a number from 1 to {n}.", n=len(self.buttons)))
+                self.out((await self._texts())._("Choose a number from 1 to {n}.",
+                                                 n=len(self.buttons)))
                 return True
             button, message_id = self.buttons[number - 1]
             outcome = await self.service.button(CHAT, self.actor, button.data,
                                                 message_id=message_id)
-        elif line.startswith("/"):
+            await self.show(outcome, pressed=True)
+            return True
+        if line.startswith("/"):
             head, _, args = line.partition(" ")
             outcome = await self.service.command(CHAT, self.actor, head[1:].split("@")[0], args,
                                                  message_id=self._message_id())
@@ -78,33 +86,42 @@ class Console:
         await self.show(outcome)
         return True
 
-    def _switch(self, name: str) -> bool:
+    async def _texts(self) -> Texts:
+        """The chat's language, which /taal may have just changed."""
+        return self.service.texts(await self.service.language_of(CHAT.id))
+
+    async def _switch(self, name: str) -> bool:
+        t = await self._texts()
         if not name:
-            self.out(f"/as NAME — now: {self.actor.name}")
+            self.out(t._("You are {name}; /as NAME switches to another member.",
+                         name=self.actor.name))
             return True
         self.actor = Actor(user_id(name), name[:64])
-        self.out(f"— {self.actor.name} —")
+        self.out(t._("— You are {name} now —", name=self.actor.name))
         return True
 
-    async def show(self, outcome: Outcome) -> None:
-        if outcome.toast:
+    async def show(self, outcome: Outcome, pressed: bool = False) -> None:
+        if outcome.toast and pressed:  # as on Telegram: a toast answers a button press only
             self.out(f"  » {outcome.toast}")
         # The buttons of every message just shown are numbered on, one list, so a
         # question followed by another keeps both pressable.
         shown: list[tuple[Button, int]] = []
+        t = await self._texts()
         for reply in outcome.replies:
             message_id = reply.edit or self._message_id()
-            self._print(reply, message_id, shown)
+            self._print(t, reply, message_id, shown)
             if reply.edit is None:
                 await self.service.sent_many([(CHAT.id, reply, message_id)])
         if shown:
             self.buttons = shown
 
-    def _print(self, reply: Reply, message_id: int, shown: list) -> None:
+    def _print(self, t: Texts, reply: Reply, message_id: int, shown: list) -> None:
         self.out("")
-        self.out(("(updated) " if reply.edit else "") + plain(reply.text))
+        self.out((t._("(updated)") + " " if reply.edit else "") + plain(reply.text))
         if reply.file is not None:
-            self.out(f"   📎 {reply.file[0]} ({len(reply.file[1])} bytes)")
+            name, content = reply.file
+            self.out("   " + (t._("📎 Saved: {path}", path=self.save(name, content))
+                              if self.files is not None else f"📎 {name}"))
         if reply.buttons:
             first = len(shown) + 1
             shown += [(b, message_id) for row in reply.buttons for b in row]
@@ -113,6 +130,17 @@ class Console:
             self.out("   " + "  ".join(numbered))
         if reply.prompt is not None:
             self.open_prompt = message_id
+
+    def save(self, name: str, content: bytes) -> Path:
+        """Save a sent file under its own name; a second one of that name gets -2, -3, …"""
+        self.files.mkdir(parents=True, exist_ok=True)
+        name = Path(name).name  # a file name, never a path elsewhere
+        path, number = self.files / name, 1
+        while path.exists():
+            number += 1
+            path = self.files / f"{Path(name).stem}-{number}{Path(name).suffix}"
+        path.write_bytes(content)
+        return path.resolve()
 
 
 async def run(settings: Settings, name: str, lines=None) -> None:
@@ -123,12 +151,15 @@ async def run(settings: Settings, name: str, lines=None) -> None:
     except BaseException:
         await repo.close()
         raise
-    console = Console(service, name)
-    t = texts(settings.language)
+    files = Path(settings.database_path).parent / FILES
+    console = Console(service, name, files=files)
+    t = service.texts(await service.language_of(CHAT.id))  # as the chat last chose
     print(t._("Samenwerkbot console — answers are saved in {path}.\n"
               "You are {name}; /as NAME switches to another member. Type a button's number to "
               "press it, /quit to stop. Start with /start or /process.",
               path=settings.database_path, name=name))
+    print(t._("Files I send (a PDF, a chart, the export) are saved in {folder}.",
+              folder=files.resolve()))
     try:
         while True:
             try:

@@ -13,7 +13,10 @@ from bot.core.feature import Command, Feature
 from bot.core.flows import Flow
 from bot.core.i18n import mark as _
 from bot.core.outcome import Button, Outcome, Reply
-from bot.features.privacy.export import export, plain
+from bot.features.privacy.export import export
+from bot.features.privacy.labels import Labels, Vocabulary
+
+__all__ = ["Forget", "ForgetMe", "Privacy", "Vocabulary"]
 
 CONFIRM_FOR = timedelta(minutes=15)  # a /forget confirmation left lying around goes stale
 
@@ -35,10 +38,12 @@ class ForgetMe(Data):
 
 
 class Privacy(Feature):
-    def __init__(self, clock: Clock, flows: dict[str, Flow], retention: timedelta) -> None:
+    def __init__(self, clock: Clock, flows: dict[str, Flow], retention: timedelta,
+                 words: Vocabulary | None = None) -> None:
         self.clock = clock
         self.flows = flows
         self.retention = retention  # an unused chat is deleted after this long
+        self.words = words or Vocabulary()  # check-in and scan labels, for the export
 
     def commands(self) -> list[Command]:
         return [
@@ -77,7 +82,7 @@ class Privacy(Feature):
     async def export(self, ctx: Ctx, args: str) -> Outcome:
         if not await ctx.is_admin():
             return admins_only(ctx)
-        return await export(ctx, self.flows, self.clock.now())
+        return await export(ctx, self.flows, self.words, self.clock.now())
 
     async def forget(self, ctx: Ctx, args: str) -> Outcome:
         t = ctx.t
@@ -121,6 +126,7 @@ class Privacy(Feature):
         lines = [t._("🔎 <b>What I hold about you</b>")]
         memberships = [m for m in await ctx.repo.memberships(user_id) if m[0] != ctx.chat.id]
         answers = await ctx.repo.answers_by(user_id)
+        labels = Labels(t, self.flows, self.words, ctx.chat.timezone)
         if not memberships and not [a for a in answers if a[0] != ctx.chat.id]:
             lines.append(t._("Nothing, apart from this private chat."))
         for chat_id, title, name, organisation in memberships:
@@ -128,12 +134,10 @@ class Privacy(Feature):
             lines += ["", t._("<b>{chat}</b>: you are {name}, of {organisation}; {n} answers.",
                               chat=esc(title or str(chat_id)), name=esc(name),
                               organisation=esc(organisation or "–"), n=len(mine))]
-            for _chat, flow_id, step_id, value in mine:
-                flow = self.flows.get(flow_id)
-                step = flow.step(step_id) if flow and step_id in flow.ids else None
-                label = t.key(f"{step.key}.short") if step else step_id
-                shown = t._("skipped") if value is None else plain(value)
-                lines.append(f"   • {esc(label)}: {esc(shown[:200])}")
+            for _chat, flow_id, step_id, value in mine:  # labels as they saw them, not ids
+                shown = labels.answer(flow_id, step_id, value)
+                lines.append(f"   • {esc(labels.question(flow_id, step_id))}: "
+                             f"{esc(shown[:200])}")
         lines += ["", t._("/forgetme removes your name from all of this.")]
         return Outcome().say("\n".join(lines))
 

@@ -1,82 +1,68 @@
-"""/export: everything the bot holds for one chat, as JSON and as readable Markdown."""
+"""/export: everything the bot holds for one chat, as JSON (complete, for machines: every
+row with its ids, and next to an id its label as members saw it) and as Markdown (for
+people: labels, local times, the process, the check-ins, the scans and the schedule)."""
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 from datetime import datetime
-from html import unescape
 
 from bot.core.context import Ctx
 from bot.core.flows import Flow
-from bot.core.kinds import show
 from bot.core.outcome import Outcome, Reply
-from bot.core.progress import open_items, reached
+from bot.features.privacy.labels import Labels, Vocabulary
+from bot.features.privacy.markdown import markdown
 
-TAG = re.compile(r"<[^>]+>")
+FORMAT = "samenwerkbot-export"
+VERSION = 2  # 1 had no version field and no labels
 
 
-async def export(ctx: Ctx, flows: dict[str, Flow], now: datetime) -> Outcome:
+async def export(ctx: Ctx, flows: Mapping[str, Flow], words: Vocabulary,
+                 now: datetime) -> Outcome:
     data = await ctx.repo.export_chat(ctx.chat.id)
-    for row in data["answers"] + data["checkin_answers"]:
+    for row in data["answers"]:  # answers are kept as JSON; check-in answers as text
         if isinstance(row.get("value"), str):
             try:
                 row["value"] = json.loads(row["value"])
             except ValueError:
                 pass
-    stamp = now.strftime("%Y%m%d")
-    as_json = json.dumps({"chat_id": ctx.chat.id, "exported_at": now.isoformat(),
-                          "tables": data}, ensure_ascii=False, indent=2).encode()
+    labels = Labels(ctx.t, flows, words, ctx.chat.timezone)
+    stamp = now.astimezone(labels.zone).strftime("%Y%m%d")
+    as_json = json.dumps({
+        "format": FORMAT, "version": VERSION, "chat_id": ctx.chat.id,
+        "exported_at": now.isoformat(), "language": ctx.t.language,
+        "timezone": ctx.chat.timezone, "tables": labelled(data, labels),
+    }, ensure_ascii=False, indent=2).encode()
+    text = await markdown(ctx, labels, data, now)
     return Outcome([
         Reply(ctx.t._("📦 Everything I hold for this chat, as data (JSON)."),
               file=(f"samenwerkbot-{stamp}.json", as_json)),
         Reply(ctx.t._("📄 The same, to read (Markdown)."),
-              file=(f"samenwerkbot-{stamp}.md",
-                    (await markdown(ctx, flows, data)).encode())),
+              file=(f"samenwerkbot-{stamp}.md", text.encode())),
     ])
 
 
-async def markdown(ctx: Ctx, flows: dict[str, Flow], data: dict[str, list[dict]]) -> str:
-    t = ctx.t
+def labelled(data: dict[str, list[dict]], labels: Labels) -> dict[str, list[dict]]:
+    """The rows as stored, each id that members saw as a word with `<column>_label` next to
+    it (in the chat's language)."""
     orgs = {o["id"]: o["name"] for o in data["organisations"]}
-    lines = ["# " + t._("Samenwerkbot: everything about this chat"), ""]
-    lines += ["## " + t._("Partner organisations"), ""]
-    lines += [f"- {o['name']}" for o in data["organisations"]] or ["–"]
-    lines += ["", "## " + t._("Members"), ""]
-    lines += [f"- {m['name']} ({orgs.get(m['organisation_id'], '–')})" for m in data["members"]]
-    for run in data["flow_runs"]:
-        flow = flows.get(run["flow"])
-        lines += ["", f"## {t.key(run['flow'] + '.title')} #{run['number']}", ""]
-        for answer in (a for a in data["answers"] if a["run_id"] == run["id"]):
-            step = flow.step(answer["step"]) if flow and answer["step"] in flow.ids else None
-            question = t.key(f"{step.key}.short") if step else answer["step"]
-            if answer["skipped"]:
-                value = t._("skipped")
-            elif step is not None:  # choices by their labels; after "Other", its text
-                value = unescape(TAG.sub("", show(step, answer["value"], t, answer["note"])))
-            else:
-                value = plain(answer["value"])
-            who = f"{answer['user_name']}, {orgs.get(answer['organisation_id'], '–')}"
-            lines.append(f"- **{question}** ({who}, {answer['created_at']}): {value}")
-        if flow is not None:  # skipped means open here too
-            stored = await ctx.repo.run(run["id"])
-            answers = await ctx.repo.answers(run["id"])
-            partners = await ctx.repo.organisations(ctx.chat.id)
-            members = await ctx.repo.members(ctx.chat.id)
-            still = [t.key(f"{step.key}.short") + (f" ({who})" if who else "")
-                     for phase in reached(flow, stored)
-                     for step, who in open_items(phase, answers, partners, members)]
-            lines += ["", t._("Still open: {items}", items="; ".join(still)) if still
-                      else t._("Nothing is open in the phases reached so far.")]
-    for checkin in data["checkins"]:
-        lines += ["", "## " + t._("Check-in") + f" {checkin['opened_at']}", ""]
-        for answer in (a for a in data["checkin_answers"] if a["checkin_id"] == checkin["id"]):
-            lines.append(f"- {answer['user_name']}: {answer['question']} = "
-                         f"{plain(answer['value'])}")
-    return "\n".join(lines) + "\n"
-
-
-def plain(value: object) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    flow_of = {r["id"]: r["flow"] for r in data["flow_runs"]}
+    for row in data["flow_runs"]:
+        row["flow_label"] = labels.flow(row["flow"])
+    for row in data["answers"]:
+        flow = flow_of.get(row["run_id"], "")
+        row["step_label"] = labels.question(flow, row["step"])
+        row["value_label"] = labels.answer_data(flow, row["step"], row["value"], row["note"],
+                                                bool(row["skipped"]))
+    for row in data["checkin_answers"]:
+        row["question_label"] = labels.checkin_question(row["question"])
+        row["value_label"] = labels.checkin_answer(row["question"], row["value"])
+    for row in data["scan_scores"]:
+        row["condition_label"] = labels.condition(row["condition"])
+    for row in data["schedules"]:
+        row["rule_label"] = labels.schedule(row["rule"], row["timezone"])
+    for table in ("members", "answers", "checkin_answers", "scan_scores"):
+        for row in data[table]:
+            row["organisation_label"] = orgs.get(row["organisation_id"])
+    return data

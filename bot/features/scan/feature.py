@@ -9,6 +9,8 @@ import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.core import entities
 from bot.core.callbacks import Data, button
@@ -237,7 +239,14 @@ class Scan(Feature):
     async def show(self, ctx: Ctx, scan: entities.Scan, result: Result) -> list[Reply]:
         """The chart and the text of a scan's result."""
         t = ctx.t
-        chart = render_chart(t, self.conditions, result, scan.number)
+
+        def day(moment: datetime) -> date:  # in the chat's time zone
+            return moment.astimezone(ZoneInfo(ctx.chat.timezone)).date()
+
+        previous = result.previous_scan
+        chart = render_chart(t, self.conditions, result, scan.number,
+                             day(scan.closed_at or ctx.now),
+                             day(previous.closed_at) if previous and previous.closed_at else None)
         caption = t._("📊 Result of collaboration scan #{n}", n=scan.number)
         remarks = [s for s in await ctx.repo.scan_scores(scan.id) if s.remark]
         return [Reply(caption, file=(f"scan-{scan.number}.png", chart)),

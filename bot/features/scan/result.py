@@ -4,7 +4,7 @@ the text that shows it. An anonymous scan never shows who gave which score."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any, Protocol
 
@@ -35,6 +35,10 @@ class Result:
     gaps: dict[str, float]
     weakest: str | None
     change: dict[str, float]
+    # The last closed scan before this one with scores, and its group averages: the chart
+    # shows them beside this scan's.
+    previous_scan: Scan | None = None
+    previous: dict[str, float] = field(default_factory=dict)
 
 
 async def tally(repo: Store, scan: Scan, ids: list[str]) -> Result:
@@ -56,15 +60,15 @@ async def tally(repo: Store, scan: Scan, ids: list[str]) -> Result:
         if len(values) >= 2:
             gaps[c] = max(values) - min(values)
     weakest = min(group, key=lambda c: (group[c], ids.index(c))) if group else None
-    change = {}
+    earlier: dict[str, float] = {}
     previous = await repo.latest_scan(scan.chat_id, closed=True, before=scan.id)
     if previous is not None:
         before = [s for s in await repo.scan_scores(previous.id) if s.score is not None]
-        for c in group:
-            old = [s.score for s in before if s.condition == c]
-            if old:
-                change[c] = group[c] - mean(old)
-    return Result(len({s.respondent for s in scores}), group, per_org, gaps, weakest, change)
+        earlier = {c: mean(s.score for s in before if s.condition == c)
+                   for c in ids if any(s.condition == c for s in before)}
+    change = {c: group[c] - earlier[c] for c in group if c in earlier}
+    return Result(len({s.respondent for s in scores}), group, per_org, gaps, weakest, change,
+                  previous if earlier else None, earlier)
 
 
 def describe(t: Texts, result: Result, scan: Scan, remarks: list[ScanScore],
