@@ -63,9 +63,11 @@ class Flow:
     repeat_when: Condition | None = None  # a finished run with this answer starts the next
     # What outputs read, by step id (checked when the file is loaded): the agreement's
     # sections in order, each with its steps; the choice step whose answer suggests the
-    # check-in rhythm, and the date step that gives its weekday.
+    # check-in rhythm, and the date step that gives its weekday; the date and text steps
+    # whose dates go into the agreement's calendar.
     agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
     checkin_rhythm: tuple[str, str | None] | None = None
+    calendar: tuple[str, ...] = ()
     steps: tuple[Step, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -150,7 +152,7 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
             steps.append(step)
         phases.append(Phase(pid, tuple(steps), f"{flow_id}.{pid}"))
     unknown = set(data) - {"id", "phases", "repeat_when", "agreement", "checkin_rhythm",
-                           "__line__"}
+                           "calendar", "__line__"}
     if unknown:
         raise _fail(path, data["__line__"], f"unknown field(s) {', '.join(sorted(unknown))}")
     repeat = None
@@ -158,7 +160,23 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
         repeat = _condition(path, "repeat_when", data["repeat_when"], seen_steps)
     agreement = _agreement(path, data.get("agreement", []), seen_steps)
     rhythm = _rhythm(path, data.get("checkin_rhythm"), seen_steps)
-    return Flow(flow_id, tuple(phases), path, repeat, agreement, rhythm)
+    calendar = _calendar(path, data.get("calendar", []), seen_steps)
+    return Flow(flow_id, tuple(phases), path, repeat, agreement, rhythm, calendar)
+
+
+def _calendar(path: Path, data: object, steps: dict[str, Step]) -> tuple:
+    """[step ids]: date steps, and text steps whose answers name dates."""
+    bad = ([str(s) for s in data if s not in steps or steps[s].kind not in ("date", "text")]
+           if isinstance(data, list) else None)
+    if bad == []:
+        return tuple(data)
+    # A list keeps no line of its own: the message names the line of its key.
+    line = next((n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if text.startswith("calendar:")), "?")
+    if bad is None:
+        raise _fail(path, line, "`calendar` must be a list of step ids")
+    raise _fail(path, line, f"`calendar` names {', '.join(bad)}: not a date or text step "
+                            "of this flow")
 
 
 def _rhythm(path: Path, data: object, steps: dict[str, Step]) -> tuple[str, str | None] | None:

@@ -1,25 +1,26 @@
-"""/agreement: the samenwerkingsafspraken from the Overeenkomen answers, as a message, a
-PDF and a calendar. Open points are marked open, never filled in."""
+"""/agreement: the samenwerkingsafspraken from the process answers, as a message, a PDF
+and a calendar. Open points are marked open, never filled in.
+
+What goes in is declared in the flow file (`agreement`, `checkin_rhythm`, `calendar`);
+content.py reads it, and the message, pdf.py and ics.py show the same agreement."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from html import unescape
+from datetime import datetime
 
 from bot.core.clock import Clock
 from bot.core.context import Ctx, esc
-from bot.core.entities import Answer
 from bot.core.feature import Command, Feature
-from bot.core.flows import Flow, Step
+from bot.core.flows import Flow
 from bot.core.i18n import Texts
 from bot.core.i18n import mark as _
-from bot.core.kinds import show
 from bot.core.outcome import Outcome, Reply, split
-from bot.core.progress import by_organisation
-from bot.features.agreement.documents import Section, calendar, render_pdf
+from bot.features.agreement.content import Terms, build, version
 
 PROCESS = "process"
-TAG = re.compile(r"<[^>]+>")
+
 
 class Agreement(Feature):
     def __init__(self, clock: Clock, flows: dict[str, Flow]) -> None:
@@ -31,73 +32,65 @@ class Agreement(Feature):
 
     async def agreement(self, ctx: Ctx, args: str) -> Outcome:
         t = ctx.t
-        gathered = await self.collect(ctx)
-        if gathered is None:
+        flow = self.flows.get(PROCESS)
+        run = await ctx.repo.latest_run(ctx.chat.id, PROCESS) if flow else None
+        if flow is None or run is None:
             return Outcome().say(t._(
                 "There are no agreements yet: they come from the Overeenkomen phase of "
                 "/process."))
-        sections, open_points = gathered
         now = self.clock.now()
-        today = now.date()
-        lines = [t._("🤝 <b>Samenwerkingsafspraken</b> · {date}", date=t.date(today))]
-        for section in sections:
-            lines += ["", f"<b>{esc(section.title)}</b>"]
-            for label, entries in section.items:
-                for org, value in entries:
-                    who = f"{esc(org)}: " if org else ""
-                    shown = (esc(value) if value is not None
-                             else "<i>" + t._("still open") + "</i>")
-                    lines.append(f"• {esc(label)} — {who}{shown}")
-        if open_points:
-            lines += ["", t._("⏳ <b>Still open:</b> {items}",
-                              items=esc("; ".join(open_points)))]
-        partners = [o.name for o in await ctx.repo.organisations(ctx.chat.id)]
-        pdf = render_pdf(t, sections, open_points, today, partners)
-        replies = [Reply(part) for part in split("\n".join(lines))]
-        replies.append(Reply(t._("📄 The agreements as a PDF, to print or share."),
-                             file=(f"samenwerkingsafspraken-{today:%Y%m%d}.pdf", pdf)))
-        ics = await calendar(ctx, now)
+        agreement = build(t, flow, await ctx.repo.answers(run.id),
+                          await ctx.repo.organisations(ctx.chat.id),
+                          await ctx.repo.members(ctx.chat.id),
+                          await ctx.repo.schedule(ctx.chat.id), now, ctx.chat.timezone)
+        # Laying out a PDF takes a moment: off the event loop, so other chats go on.
+        pdf, ics = await asyncio.to_thread(_files, t, agreement, ctx.chat.id, now)
+        replies = [Reply(part) for part in split(message(t, agreement))]
+        # File names in the chat's language, dated: a newer version does not overwrite.
+        stamp = f"{agreement.today:%Y-%m-%d}"
+        pdf_name, ics_name = t._("collaboration-agreements"), t._("agreements-calendar")
+        replies.append(Reply(
+            t._("📄 The agreements as a PDF: to print, sign per organisation and share."),
+            file=(f"{_slug(pdf_name)}-{stamp}.pdf", pdf)))
         if ics is not None:
-            replies.append(Reply(t._("📅 The evaluation moments, for your calendar."),
-                                 file=("evaluatiemomenten.ics", ics)))
+            caption = []
+            if agreement.moments:
+                caption.append(t._("📅 For your calendar: the dates from the agreements."))
+            if agreement.rhythm and agreement.rhythm.start:
+                caption.append(t._("🔁 For your calendar, the check-ins: {rhythm}.",
+                                   rhythm=esc(agreement.rhythm.text)))
+            replies.append(Reply("\n".join(caption), file=(
+                f"{_slug(ics_name)}-{stamp}.ics", ics)))
         return Outcome(replies)
 
-    async def collect(self, ctx: Ctx) -> tuple[list[Section], list[str]] | None:
-        """The sections with (label, [(organisation or None, plain answer or None=open)])."""
-        flow = self.flows.get(PROCESS)
-        run = await ctx.repo.latest_run(ctx.chat.id, PROCESS) if flow else None
-        if run is None:
-            return None
-        answers = [a for a in await ctx.repo.answers(run.id) if not a.skipped]
-        orgs = await ctx.repo.organisations(ctx.chat.id)
-        t = ctx.t
-        sections, open_points = [], []
-        # The flow file names the sections and their steps (checked when it is loaded).
-        for section_id, steps in flow.agreement:
-            section = Section(t.key(f"{flow.id}.agreement.{section_id}"))
-            for step_id in steps:
-                step = flow.step(step_id)
-                label = t.key(f"{step.key}.short")
-                if step.kind == "organisations" and orgs:
-                    entries = [(None, ", ".join(o.name for o in orgs))]
-                elif step.scope == "organisation" and orgs:
-                    given = by_organisation(answers, step.id)
-                    entries = [(o.name, _plain(step, given[o.id], t) if o.id in given else None)
-                               for o in orgs]
-                else:
-                    last = _last(answers, step.id)
-                    entries = [(None, _plain(step, last, t) if last else None)]
-                section.items.append((label, entries))
-                open_points += [f"{label}" + (f" ({org})" if org else "")
-                                for org, value in entries if value is None]
-            sections.append(section)
-        return sections, open_points
+
+def _files(t: Texts, agreement: Terms, chat_id: int,
+           now: datetime) -> tuple[bytes, bytes | None]:
+    from bot.features.agreement import ics, pdf  # fpdf2 and icalendar load when first used
+    return pdf.render(t, agreement), ics.build(t, agreement, chat_id, now)
 
 
-def _last(answers: list[Answer], step: str) -> Answer | None:
-    found = [a for a in answers if a.step == step]
-    return found[-1] if found else None
+def _slug(name: str) -> str:
+    """A translated file name, safe on every system."""
+    return re.sub(r"[^\w-]+", "-", name.strip().lower()).strip("-") or "agreement"
 
 
-def _plain(step: Step, answer: Answer, t: Texts) -> str:
-    return unescape(TAG.sub("", show(step, answer.value, t, answer.note)))
+def message(t: Texts, agreement: Terms) -> str:
+    """The agreement as a Telegram message (HTML; every answer escaped)."""
+    lines = [t._("🤝 <b>Collaboration agreements</b>")]
+    if agreement.partners:
+        lines.append(t._("Between {partners}", partners=esc(", ".join(agreement.partners))))
+    lines.append(f"{t.date(agreement.today)} · {version(t, agreement)}")
+    for section in agreement.sections:
+        lines += ["", f"<b>{esc(section.title)}</b>"]
+        for item in section.items:
+            for entry in item.entries:
+                shown = (esc(entry.value).replace("\n", "\n   ") if entry.value is not None
+                         else "<i>" + t._("still open") + "</i>")
+                who = f"{esc(entry.who)}: " if entry.who else ""
+                label = f"{esc(item.label)} — " if item.label else ""
+                lines.append(f"• {label}{who}{shown}")
+    if agreement.open_points:
+        lines += ["", t._("⏳ <b>Still open:</b> {items}",
+                          items=esc("; ".join(agreement.open_points)))]
+    return "\n".join(lines)
