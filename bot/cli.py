@@ -12,7 +12,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import config
 from bot.core.flows import FlowError
-from bot.store import KeyMismatch
+from bot.store import KeyMismatch, StoreUnavailable
 
 HELP = """\
 Samenwerkbot coaches volunteer organisations through working together, in a
@@ -24,10 +24,14 @@ Telegram group with the board members of every partner.
                           a web port); needs WEBHOOK_URL and WEBHOOK_SECRET too
   samenwerkbot console    chat with the bot in this terminal; /as NAME plays another
                           member, numbers press buttons, /quit stops
+  samenwerkbot migrate-db --from sqlite:PATH --to postgresql://...
+                          copy everything from a SQLite file to PostgreSQL
 
 Settings (environment variables):
   TELEGRAM_BOT_TOKEN  the token from @BotFather
   TELEGRAM_API_URL    Bot API base URL (default https://api.telegram.org/bot)
+  DATABASE_URL        postgresql://USER:PASSWORD@HOST/NAME (or postgres://...) for
+                      PostgreSQL; sqlite:PATH or a path for SQLite
   DATABASE_PATH       SQLite file (default ./data/samenwerkbot.sqlite3)
   BOT_LANGUAGE        nl or en (default nl)
   BOT_TIMEZONE        e.g. Europe/Amsterdam (default), Europe/Brussels
@@ -56,6 +60,9 @@ def _logging(settings: config.Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["migrate-db"]:
+        from bot.store.postgres.copy import main as migrate_db
+        return migrate_db((sys.argv[1:] if argv is None else argv)[1:])
     parser = argparse.ArgumentParser(
         prog="samenwerkbot", description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", choices=("run", "webhook", "console"),
@@ -88,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     except config.ConfigError as exc:
         print(f"samenwerkbot: {exc}", file=sys.stderr)
         return 2
-    except KeyMismatch as exc:
+    except (KeyMismatch, StoreUnavailable) as exc:
         print(f"samenwerkbot: {exc}", file=sys.stderr)
         return 2
     except FlowError as exc:

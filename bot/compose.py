@@ -17,12 +17,14 @@ from bot.features.checkins import Checkins
 from bot.features.checkins.questions import LABELS, TITLES
 from bot.features.checkins.schedule import Rule
 from bot.features.checkins.wizard import describe
+from bot.features.network import Network
 from bot.features.organisations import Organisations, choice_buttons
 from bot.features.privacy import Privacy, Vocabulary
 from bot.features.process import Process
 from bot.features.process.dialog import Dialog
 from bot.features.retention import Retention
 from bot.features.scan import Scan, load_conditions
+from bot.features.scan.result import tally
 from bot.features.settings import Settings
 from bot.features.status import Status
 from bot.features.tips import TipLibrary, Tips, TipSearch
@@ -68,6 +70,8 @@ def build(store: Store, clock: Clock, *, language: str = "nl",
         Agreement(clock, flows),
         Scan(conditions, library, remember=store.set_scan_message),
         Privacy(clock, flows, retention, words),
+        Network(store, language_texts, flows["process"],
+                lambda repo, scan: tally(repo, scan, list(words.conditions))),
         Settings(listing=lambda ctx: router.help(ctx)),
         Retention(store, language_texts, retention),
     ]

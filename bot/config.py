@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.i18n import LANGUAGES
+from bot.store.postgres.url import check as check_postgres
+from bot.store.postgres.url import is_postgres, redacted
 
 SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -38,6 +40,12 @@ class Settings:
     data_key: str | None = None
     retention: timedelta = timedelta(days=730)
     rate_limit: bool = True  # pace calls like Telegram's limits; off only for local servers
+    database_url: str | None = None  # PostgreSQL (DATABASE_URL); None: the SQLite file
+
+    @property
+    def database(self) -> str | Path:
+        """What the store opens: the PostgreSQL URL, or else the SQLite file."""
+        return self.database_url or self.database_path
 
     def check_webhook(self) -> None:
         """What webhook mode needs on top of the rest."""
@@ -121,10 +129,36 @@ def load(env: dict[str, str] | None = None) -> Settings:
         raise ConfigError(f"TELEGRAM_RATE_LIMIT must be on or off, not {pace!r}")
 
     db = Path(env.get("DATABASE_PATH", "").strip() or "data/samenwerkbot.sqlite3")
-    _check_writable(db)
+    database_url, path = _database_url(env.get("DATABASE_URL", "").strip())
+    db = path or db
+    if database_url is None:
+        _check_writable(db, "DATABASE_URL" if path else "DATABASE_PATH")
     return Settings(token, api_url, db, language, timezone, log_level,
                     timedelta(hours=remind), timedelta(hours=close), int(port_text),
-                    webhook_url, secret, data_key, timedelta(days=int(days)), pace == "on")
+                    webhook_url, secret, data_key, timedelta(days=int(days)), pace == "on",
+                    database_url)
+
+
+def _database_url(url: str) -> tuple[str | None, Path | None]:
+    """DATABASE_URL: (a PostgreSQL URL, None) or (None, a SQLite file: `sqlite:PATH` or a
+    plain path); (None, None) when unset, so DATABASE_PATH counts."""
+    if not url:
+        return None, None
+    if is_postgres(url):
+        problem = check_postgres(url)
+        if problem:
+            raise ConfigError(f"DATABASE_URL is not a usable PostgreSQL URL "
+                              f"({redacted(url)}): {problem}")
+        return url, None
+    if url.startswith("sqlite:"):
+        url = url[len("sqlite:"):]
+    elif "://" in url:
+        raise ConfigError(f"DATABASE_URL must be postgresql://USER:PASSWORD@HOST/NAME (or "
+                          f"postgres://…), sqlite:PATH or a file path, not "
+                          f"{url.split('://', 1)[0]}://…")
+    if not url:
+        raise ConfigError("DATABASE_URL names no SQLite file after sqlite:")
+    return None, Path(url)
 
 
 def _hours(env, name: str, default: float) -> float:
@@ -140,17 +174,17 @@ def _hours(env, name: str, default: float) -> float:
     return value
 
 
-def _check_writable(db: Path) -> None:
+def _check_writable(db: Path, name: str = "DATABASE_PATH") -> None:
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(
-            f"DATABASE_PATH: cannot create folder {db.parent}: {exc.strerror}") from None
+            f"{name}: cannot create folder {db.parent}: {exc.strerror}") from None
     if db.is_dir():
-        raise ConfigError(f"DATABASE_PATH points to a folder, not a file: {db}")
+        raise ConfigError(f"{name} points to a folder, not a file: {db}")
     target = db if db.exists() else db.parent
     if not os.access(target, os.W_OK):
-        raise ConfigError(f"DATABASE_PATH is not writable: {db}")
+        raise ConfigError(f"{name} is not writable: {db}")
 
 
 class TokenFilter(logging.Filter):

@@ -33,9 +33,10 @@ TASKS = ("De Linde zorgt voor de zaal, koffie en thee, de sleutel en de schoonma
 ANSWERS: dict[str, object] = {
     "why": ["renew", "audience"], "with_whom": "De voedselbank om de hoek",
     "asked": "together", "internal": ("yes", "partly"),
+    "introduce": ("Buurthuis voor de hele wijk", "Wij delen voedselpakketten uit"),
     "bring": ("Een zaal en koffie", "Vrijwilligers en een bus"),
     "get": ("Nieuwe bezoekers", "Meer bekendheid"), "practical": (["time"], ["budget"]),
-    "best_way": "yes", "kind": "recurring",
+    "best_way": ("yes", "yes"), "kind": "recurring", "go": ("go", "go"),
     "ambition": "Niemand in de wijk eet alleen", "problem": "Eenzaamheid onder ouderen",
     "expectations": ("Open communicatie", "Op tijd laten weten wat er kan"),
     "roles": OTHER, "success": "Elke week 30 buren aan tafel",

@@ -1,5 +1,6 @@
 """Kill the bot at random moments while three members answer: nothing acknowledged is
-lost, nothing is stored twice, and the group goes on where it was."""
+lost, nothing is stored twice, and the group goes on where it was. On SQLite and on
+PostgreSQL (a real server: see tests/pgserver.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import random
 import signal
 import sys
 
+import pytest
 from fakebot.conversation import Group
 
 from bot.core.clock import FakeClock
-from bot.store.sqlite import SqliteStore
+from bot.store import open_raw
 
 
 async def spawn(fake, env) -> asyncio.subprocess.Process:
@@ -24,19 +26,22 @@ async def spawn(fake, env) -> asyncio.subprocess.Process:
     return process
 
 
-async def test_sigkill_at_random_moments(fake, tmp_path):
-    db = tmp_path / "bot.sqlite3"
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_sigkill_at_random_moments(fake, tmp_path, kind, request):
+    db = request.getfixturevalue("postgres_url") if kind == "postgresql" \
+        else tmp_path / "bot.sqlite3"
     group = Group(fake, title="Samen Sterk")
     members = [group.member(name, lang="nl") for name in ("Anna", "Bram", "Carla")]
-    repo = await SqliteStore.open(db)  # a group that is in the Do step of a PDCA round
+    repo = await open_raw(db)  # a group that is in the Do step of a PDCA round
     async with repo.transaction():
         now = FakeClock().now()
         await repo.ensure_chat(group.id, "group", "Samen Sterk", "nl", "Europe/Amsterdam", now)
         await repo.start_run(group.id, "pdca", "log", now)
     await repo.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_URL=fake.base_url,
-               DATABASE_PATH=str(db))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "BOT_", "DATABASE_"))}
+    env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_URL=fake.base_url)
+    env["DATABASE_URL" if kind == "postgresql" else "DATABASE_PATH"] = str(db)
 
     rng = random.Random(20261125)
     process = await spawn(fake, env)
@@ -69,7 +74,7 @@ async def test_sigkill_at_random_moments(fake, tmp_path):
         await process.wait()
     assert kills >= 2
 
-    repo = await SqliteStore.open(db)
+    repo = await open_raw(db)
     try:
         run = await repo.latest_run(group.id, "pdca")
         stored = [a for a in await repo.answers(run.id) if a.step == "log"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from journey import FLOW, answer, label, question
+from journey import FLOW, answer, label, question, through_gate
 from pypdf import PdfReader
 
 from bot.core.outcome import tg_len
@@ -77,6 +77,7 @@ async def test_a_skipped_question_stays_open(bot, fake, group):
     await anna.presses(why, "⏭ Overslaan")
     kind = await walk_to(group, anna, "kind", start="with_whom")
     await answer(group, anna, "kind", "activity", on=kind)
+    await through_gate(group)
     summary = await group.bot_says(containing="Samenvatting · Verkennen")
     assert "Waarom samenwerken: overgeslagen, nog open" in summary.text
     still_open = summary.text.split("Nog open:")[1]
@@ -187,6 +188,7 @@ async def test_a_long_summary_is_split_between_items(bot, fake, group):
     await group.bot_says(containing="Moeten nog antwoorden: Buurthuis")
     await anna.presses(bring, "➡️ Volgende")
     await anna.presses(await walk_to(group, anna, "kind", start="get"), "➡️ Volgende")
+    await through_gate(group)
     parts = [await group.bot_says(containing="Samenvatting · Verkennen")]
     while "Nog open" not in parts[-1].text:
         parts.append(await group.bot_says())

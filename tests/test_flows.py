@@ -146,7 +146,9 @@ async def test_a_new_step_appears_without_code_changes(tmp_path: Path):
     await console.handle(str(skip))
     await repo.close()
     shown = "\n".join(output)
-    assert "vraag 3 van 11" in shown and "Welke mascotte?" in shown and "Kat" in shown
+    # The mascot counts, the steps asked only after a certain answer do not (yet).
+    count = 1 + sum(1 for s in load_all()["process"].phase("verkennen").steps if s.when is None)
+    assert f"vraag 3 van {count}" in shown and "Welke mascotte?" in shown and "Kat" in shown
 
 
 @pytest.mark.parametrize(("old", "new", "words"), [

@@ -12,7 +12,8 @@ from bot.core.entities import Answer, Member, Organisation
 from bot.core.outcome import tg_len
 from bot.core.progress import open_items
 
-VERKENNEN = len(FLOW.phase("verkennen").steps)
+# The questions counted before any answer: those asked only after a certain answer wait.
+VERKENNEN = sum(1 for s in FLOW.phase("verkennen").steps if s.when is None)
 
 
 async def status_of(group, member) -> object:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journey import FLOW, answer, label, prompt, question
+from journey import FLOW, answer, label, prompt, question, through_gate
 
 TRICKY = '<b>Samen</b> & "sterk" 💪 — שלום עולם'
 
@@ -15,7 +15,7 @@ async def test_the_whole_process(bot, fake, group):
     await anna.sends("/proces")
     first = await question(group, "organisations")
     assert "In deze eerste fase" in first.text  # the phase's introduction comes with it
-    assert "vraag 1 van 10" in first.text
+    assert "vraag 1 van 12" in first.text
     await answer(group, anna, "organisations", "Buurthuis De Linde\nVoedselbank Noord", on=first)
 
     # Once the partners are named, everyone says where they are from, with one press.
@@ -45,6 +45,7 @@ async def test_the_whole_process(bot, fake, group):
     await bram.presses(await question(group, "practical"), "⏭ Overslaan")
     await answer(group, anna, "best_way", "yes")
     await answer(group, carla, "kind", "recurring")
+    await through_gate(group)  # both organisations say go
 
     summary = await group.bot_says(containing="Samenvatting · Verkennen")
     assert "Buurthuis De Linde: Een zaal en koffie" in summary.text
@@ -83,12 +84,12 @@ async def test_the_whole_process(bot, fake, group):
         else:
             await answer(group, people[i % 3], step.id)
     await group.bot_says(containing="Samenvatting · Overeenkomen")
+    await answer(group, anna, "ready", "yes")  # asked before the start date
     await answer(group, anna, "start", "15-03-2027")
     await answer(group, bram, "first_action")
     await answer(group, carla, "first_eval", "1 juni 2027")
     await answer(group, anna, "celebrate")
     await answer(group, anna, "stop_signal")
-    await answer(group, anna, "ready", "yes")
     last = await group.bot_says(containing="Samenvatting · Uitvoeren")
     assert "15 maart 2027" in last.text and "1 juni 2027" in last.text
     done = await group.bot_says(containing="alle fases")

@@ -1,5 +1,6 @@
 """What every store promises the features (bot.core.ports.Store), checked against the
-SQLite store and the in-memory store alike: same ids, same order, same cascades."""
+SQLite store, the PostgreSQL store (on a real server, a database per test) and the
+in-memory store alike: same ids, same order, same cascades."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import inspect
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
+import asyncpg
 import pytest
 from store_story import ANNA, BRAM, fill_chat
 
@@ -15,6 +17,7 @@ from bot.core.entities import CheckinAnswer, Prompt, ScanScore
 from bot.core.ports import Store
 from bot.store import layered, open_store
 from bot.store.memory import MemoryStore
+from bot.store.postgres.store import PostgresStore
 from bot.store.rows import CHAT_TABLES, moment
 from bot.store.sqlite import SqliteStore
 
@@ -24,7 +27,10 @@ TZ = "Europe/Amsterdam"
 KEY = "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # a Fernet key, for the layered stores
 
 
-async def _open(kind: str, tmp_path):
+async def _open(kind: str, tmp_path, request=None):
+    if kind.startswith("postgresql"):
+        url = request.getfixturevalue("postgres_url")
+        return await (open_store(url, KEY) if "sealed" in kind else PostgresStore.open(url))
     if kind == "sqlite":
         return await SqliteStore.open(tmp_path / "db.sqlite3")
     if kind == "sqlite, sealed and cached":
@@ -35,10 +41,11 @@ async def _open(kind: str, tmp_path):
 
 
 # The layers (cipher, cache) keep the contract around any store, so they run it too.
-@pytest.fixture(params=["sqlite", "memory", "sqlite, sealed and cached",
-                        "memory, sealed and cached"])
+# (PostgreSQL goes without the cache: several workers share its data.)
+@pytest.fixture(params=["sqlite", "memory", "postgresql", "sqlite, sealed and cached",
+                        "memory, sealed and cached", "postgresql, sealed"])
 async def store(request, tmp_path):
-    opened = await _open(request.param, tmp_path)
+    opened = await _open(request.param, tmp_path, request)
     yield opened
     await opened.close()
 
@@ -53,7 +60,7 @@ async def _chat(store, clock, chat_id=-1, title="G"):
         return await store.ensure_chat(chat_id, "group", title, "nl", TZ, clock.now())
 
 
-@pytest.mark.parametrize("kind", [SqliteStore, MemoryStore])
+@pytest.mark.parametrize("kind", [SqliteStore, MemoryStore, PostgresStore])
 def test_every_method_of_the_port_with_its_exact_signature(kind):
     def shape(function):
         return [(p.name, p.kind, p.default, p.annotation)
@@ -226,7 +233,8 @@ async def test_runs_are_numbered_per_chat_and_flow(store, clock):
     run = await store.run(second.id)
     assert (run.state, run.status, run.number) == ("do", "paused", 2)
     assert await store.run(9999) is None
-    with pytest.raises((ValueError, sqlite3.IntegrityError)):
+    with pytest.raises((ValueError, sqlite3.IntegrityError,
+                        asyncpg.IntegrityConstraintViolationError)):
         async with store.transaction():
             await store.update_run(second.id, "do", "sleeping", clock.now())
     assert (await store.run(second.id)).status == "paused"
@@ -640,3 +648,131 @@ async def test_both_stores_keep_exactly_the_same_rows(tmp_path, clock):
     assert exports[0] == exports[1]
     assert [list(rows[0]) for rows in exports[0].values()] == \
         [list(rows[0]) for rows in exports[1].values()], "the same columns, in order"
+
+
+# -- networks (issue 19) -------------------------------------------------------------------
+
+def _networks_on(store) -> None:
+    """Every store keeps networks (PostgreSQL too, since its migration 11)."""
+
+
+async def test_a_network_its_coordinators_and_codes(store, clock):
+    _networks_on(store)
+    now = clock.now()
+    async with store.transaction():
+        first = await store.add_network("Noord", 7, 7, now)
+        other = await store.add_network("Zuid", 8, 8, now)
+        assert await store.add_coordinator(first.id, 9, 9, now)
+        assert not await store.add_coordinator(first.id, 9, 9, now)  # once
+        await store.add_network_code(first.id, "h1", "link", now + timedelta(days=30))
+        await store.add_network_code(first.id, "h2", "invite", now + timedelta(days=7))
+    assert (first.name, first.created_at) == ("Noord", now)
+    assert await store.network(first.id) == first and await store.network(999) is None
+    assert [n.id for n in await store.networks_of(9)] == [first.id]
+    assert [n.id for n in await store.networks_of(8)] == [other.id]
+    assert [c.user_id for c in await store.coordinators(first.id)] == [7, 9]
+    assert await store.network_code("h1", now) == (first.id, "link")
+    assert await store.network_code("h2", now + timedelta(days=8)) is None  # expired
+    async with store.transaction():
+        await store.drop_network_code("h1")
+    assert await store.network_code("h1", now) is None
+
+
+async def test_links_follow_their_chat_and_are_only_the_linked(store, clock):
+    _networks_on(store)
+    now = clock.now()
+    for chat_id in (-1, -2, -3):
+        await _chat(store, clock, chat_id)
+    async with store.transaction():
+        network = await store.add_network("Noord", 7, 7, now)
+        assert await store.link_chat(network.id, -1, now)
+        assert not await store.link_chat(network.id, -1, now)
+        assert await store.link_chat(network.id, -2, now + timedelta(minutes=1))
+        await store.set_share_summaries(network.id, -2, True)
+    links = await store.network_links(network.id)
+    assert [(x.chat_id, x.share_summaries) for x in links] == [(-1, False), (-2, True)]
+    assert [x.network_id for x in await store.chat_networks(-2)] == [network.id]
+    assert await store.chat_networks(-3) == []
+    async with store.transaction():
+        assert await store.unlink_chat(network.id, -1)
+        assert not await store.unlink_chat(network.id, -3)
+        await store.migrate_chat(-2, -1002)
+    assert [x.chat_id for x in await store.network_links(network.id)] == [-1002]
+    async with store.transaction():
+        await store.forget_chat(-1002)
+        await store.ensure_chat(-1002, "supergroup", "Back", "nl", TZ, now)
+    assert await store.network_links(network.id) == []  # forgetting takes the link along
+
+
+async def test_digests_come_due_and_move_on(store, clock):
+    _networks_on(store)
+    now = clock.now()
+    async with store.transaction():
+        network = await store.add_network("Noord", 7, 70, now)
+        await store.set_digest(network.id, 7, "0 09:00", now + timedelta(hours=1))
+    assert await store.due_digests(now) == []
+    (due,) = await store.due_digests(now + timedelta(hours=1))
+    assert (due.chat_id, due.digest, due.digest_sent_at) == (70, "0 09:00", None)
+    async with store.transaction():
+        await store.digest_sent(network.id, 7, now + timedelta(days=7), now)
+    assert await store.due_digests(now + timedelta(days=6)) == []
+    (coordinator,) = await store.coordinators(network.id)
+    assert coordinator.digest_sent_at == now
+    async with store.transaction():
+        await store.set_digest(network.id, 7, None, None)
+    assert await store.due_digests(now + timedelta(days=30)) == []
+
+
+async def test_last_activity_of_a_chat(store, clock):
+    _networks_on(store)
+    assert await store.last_activity(-1) is None
+    await _chat(store, clock)
+    assert await store.last_activity(-1) == clock.now()
+    clock.advance(days=3)
+    await _chat(store, clock)
+    assert await store.last_activity(-1) == clock.now()
+
+
+# -- anonymous scans (issue 15) ----------------------------------------------------------
+
+async def test_an_open_anonymous_scan_keeps_one_token_per_voter(store, clock):
+    await _chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    async with store.transaction():
+        scan = await store.open_scan(-1, True, "s", clock.now())
+        other = await store.open_scan(-2, True, "s", clock.now())
+        first = await store.scan_voter(scan.id, -1, 111, 5)
+        again = await store.scan_voter(scan.id, -1, 111, 6)
+        second = await store.scan_voter(scan.id, -1, 222, 7)
+        elsewhere = await store.scan_voter(other.id, -2, 111, 8)
+    assert (first, again, second, elsewhere) == (5, 5, 7, 8)
+    assert (await store.scan(scan.id)).respondents is None
+
+
+async def test_an_anonymised_scan_keeps_no_link_to_anyone(store, clock):
+    story = await fill_chat(store, clock)
+    day = datetime(2026, 1, 5, tzinfo=UTC)
+    kept = [ScanScore(0, "", story.club, "trust", 4, None),
+            ScanScore(0, "", story.club, "trust", 4, None),  # two alike: both count
+            ScanScore(0, "", None, "goal", 3, None),
+            ScanScore(0, "", None, "remark", None, "Meer overleg 🙂")]
+    async with store.transaction():
+        scan = await store.open_scan(-1, True, "salt", clock.now())
+        token = await store.scan_voter(scan.id, -1, 111, 5)
+        for score in (2, 4):
+            await store.add_scan_score(scan.id, -1, token, "", story.club, "trust", score, None,
+                                       clock.now())
+        await store.close_scan(scan.id, clock.now())
+        await store.anonymise_scan(scan.id, kept, 2, day)
+    closed = await store.scan(scan.id)
+    assert (closed.salt, closed.respondents, closed.closed_at) == ("", 2, clock.now())
+    assert await store.latest_scan(-1) == closed
+    assert await store.scan_scores(scan.id) == kept
+    rows = [r for r in (await store.export_chat(-1))["scan_scores"] if r["scan_id"] == scan.id]
+    assert [(r["respondent"], r["user_name"], r["created_at"], r["remark"]) for r in rows] == \
+        [(0, "", day.isoformat(), None)] * 3 + [(0, "", day.isoformat(), "Meer overleg 🙂")]
+    async with store.transaction():  # its voters are gone: a voter now is a new one
+        assert await store.scan_voter(scan.id, -1, 111, 9) == 9
+    named = await store.scan(story.scan)
+    assert (named.salt, named.respondents) == ("salt", None), "a named scan as ever"
+    assert len(await store.scan_scores(story.scan)) == 2

@@ -145,7 +145,7 @@ class Console:
 
 async def run(settings: Settings, name: str, lines=None) -> None:
     """Chat in the terminal until /quit or end of input."""
-    repo = await open_store(settings.database_path, settings.data_key)
+    repo = await open_store(settings.database, settings.data_key)
     try:
         service = compose.from_settings(repo, settings, Clock())
     except BaseException:

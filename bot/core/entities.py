@@ -121,6 +121,9 @@ class Scan:
     opened_at: datetime
     closed_at: datetime | None
     message_id: int | None
+    # How many took part in an anonymous scan, kept when it closed: its scores no longer
+    # say whose they are. None for a named or an open scan (count the respondents).
+    respondents: int | None = None
 
     @property
     def status(self) -> ScanStatus:
@@ -144,3 +147,31 @@ class Prompt:
     kind: str = "question"  # question | other (explain "Other") | more (rest of an answer)
     ref: int | None = None  # what a check-in round's or a scan's message is about: its id
     run: Run | None = None  # its run, when the store read them together (the hot path)
+
+
+@dataclass
+class Network:
+    """A coordinator's network of partnerships (issue 19)."""
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass
+class NetworkLink:
+    """A group linked to a network: its coordinators see its overview, and its summaries
+    only when the group chose to share them."""
+    network_id: int
+    chat_id: int
+    share_summaries: bool
+    linked_at: datetime
+
+
+@dataclass
+class Coordinator:
+    network_id: int
+    user_id: int
+    chat_id: int  # their private chat with the bot, where the overview and digest go
+    digest: str | None  # the weekly digest's "weekday HH:MM" (0 = Monday), None: off
+    digest_next_at: datetime | None
+    digest_sent_at: datetime | None

@@ -68,6 +68,9 @@ class Flow:
     agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
     checkin_rhythm: tuple[str, str | None] | None = None
     calendar: tuple[str, ...] = ()
+    # A decision the next phase waits for: every organisation's answer to the step must
+    # be one of the values before the group leaves the step's phase (admins can override).
+    gate: Condition | None = None
     steps: tuple[Step, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -152,7 +155,7 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
             steps.append(step)
         phases.append(Phase(pid, tuple(steps), f"{flow_id}.{pid}"))
     unknown = set(data) - {"id", "phases", "repeat_when", "agreement", "checkin_rhythm",
-                           "calendar", "__line__"}
+                           "calendar", "gate", "__line__"}
     if unknown:
         raise _fail(path, data["__line__"], f"unknown field(s) {', '.join(sorted(unknown))}")
     repeat = None
@@ -161,7 +164,13 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
     agreement = _agreement(path, data.get("agreement", []), seen_steps)
     rhythm = _rhythm(path, data.get("checkin_rhythm"), seen_steps)
     calendar = _calendar(path, data.get("calendar", []), seen_steps)
-    return Flow(flow_id, tuple(phases), path, repeat, agreement, rhythm, calendar)
+    gate = None
+    if "gate" in data:
+        gate = _condition(path, "gate", data["gate"], seen_steps)
+        if seen_steps[gate.step].kind not in ("choice", "yesno"):
+            raise _fail(path, data["gate"].get("__line__", "?"),
+                        "`gate` needs a choice or yes/no step")
+    return Flow(flow_id, tuple(phases), path, repeat, agreement, rhythm, calendar, gate)
 
 
 def _calendar(path: Path, data: object, steps: dict[str, Step]) -> tuple:

@@ -15,7 +15,10 @@ from bot.core.entities import (
     Chat,
     Checkin,
     CheckinAnswer,
+    Coordinator,
     Member,
+    Network,
+    NetworkLink,
     Organisation,
     Prompt,
     Run,
@@ -234,7 +237,18 @@ class Store(Protocol):
     ) -> None: ...
 
     async def scan_scores(self, scan_id: int) -> list[ScanScore]:
-        """Per respondent and condition the last score; every remark."""
+        """Per respondent and condition the last score; every remark. The rows of an
+        anonymised scan (see `anonymise_scan`) each count as they are."""
+
+    async def scan_voter(self, scan_id: int, chat_id: int, voter: int, token: int) -> int:
+        """The token an open anonymous scan's voter (a salted hash of their user id) scores
+        under: the one they got before, else `token`, kept until the scan is anonymised."""
+
+    async def anonymise_scan(self, scan_id: int, kept: list[ScanScore], respondents: int,
+                             day: datetime) -> None:
+        """A closed anonymous scan loses every link to a person: its scores and remarks
+        become `kept` (in that order, dated `day`), its voters and salt are deleted, and
+        `respondents` is kept as the number who took part."""
 
     async def count(self, table: str, chat_id: int | None = None) -> int: ...
 
@@ -243,3 +257,53 @@ class Store(Protocol):
 
     async def forget_chat(self, chat_id: int) -> None:
         """Delete every row of one chat (children first, so no foreign key is left dangling)."""
+
+    # -- networks: a coordinator's view of the groups that linked (issue 19) ---------
+
+    async def add_network(self, name: str, user_id: int, chat_id: int,
+                          now: datetime) -> Network:
+        """A new network, with its founder as its first coordinator."""
+
+    async def network(self, network_id: int) -> Network | None: ...
+
+    async def networks_of(self, user_id: int) -> list[Network]:
+        """The networks this person coordinates, oldest first."""
+
+    async def coordinators(self, network_id: int) -> list[Coordinator]: ...
+
+    async def add_coordinator(self, network_id: int, user_id: int, chat_id: int,
+                              now: datetime) -> bool:
+        """False when they coordinate it already."""
+
+    async def add_network_code(self, network_id: int, code_hash: str, purpose: str,
+                               expires_at: datetime) -> None:
+        """A link code (purpose "link") or a co-coordinator's invitation ("invite"), kept
+        only as its hash."""
+
+    async def network_code(self, code_hash: str, now: datetime) -> tuple[int, str] | None:
+        """(network id, purpose) of a code that has not expired."""
+
+    async def drop_network_code(self, code_hash: str) -> None: ...
+
+    async def link_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
+        """False when the chat was linked already."""
+
+    async def unlink_chat(self, network_id: int, chat_id: int) -> bool: ...
+
+    async def network_links(self, network_id: int) -> list[NetworkLink]:
+        """The chats linked to a network, in the order they linked."""
+
+    async def chat_networks(self, chat_id: int) -> list[NetworkLink]: ...
+
+    async def set_share_summaries(self, network_id: int, chat_id: int, share: bool) -> None: ...
+
+    async def set_digest(self, network_id: int, user_id: int, digest: str | None,
+                         next_at: datetime | None) -> None: ...
+
+    async def due_digests(self, now: datetime) -> list[Coordinator]: ...
+
+    async def digest_sent(self, network_id: int, user_id: int, next_at: datetime | None,
+                          now: datetime) -> None: ...
+
+    async def last_activity(self, chat_id: int) -> datetime | None:
+        """When the chat was last used (None: not known)."""

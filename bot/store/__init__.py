@@ -1,6 +1,6 @@
-"""Stores behind bot.core.ports.Store: SQLite (sqlite/) and in memory (memory/), with the
-layers every store can wear (cached.py, sealed.py). `open_store` builds the stack the bot
-runs on."""
+"""Stores behind bot.core.ports.Store: SQLite (sqlite/), PostgreSQL (postgres/) and in
+memory (memory/), with the layers every store can wear (cached.py, sealed.py).
+`open_store` builds the stack the bot runs on."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 
 from bot.store.cached import Cached
 from bot.store.cipher import Cipher, KeyMismatch
+from bot.store.postgres.url import StoreUnavailable, is_postgres
 from bot.store.sealed import Sealed
 from bot.store.sqlite import SqliteStore
 
-__all__ = ["Cached", "Cipher", "KeyMismatch", "Sealed", "layered", "open_store"]
+__all__ = ["Cached", "Cipher", "KeyMismatch", "Sealed", "StoreUnavailable", "layered",
+           "open_raw", "open_store"]
 
 
 async def layered(store, key: str | None = None, *, cache: bool = True):
@@ -26,11 +28,22 @@ async def layered(store, key: str | None = None, *, cache: bool = True):
     return Cached(store) if cache else store
 
 
-async def open_store(path: Path | str, key: str | None = None):
-    """The SQLite file at `path`, migrated, with its layers."""
-    raw = await SqliteStore.open(path)
+async def open_raw(target: Path | str):
+    """The store itself, migrated, without layers: a PostgreSQL URL (postgresql://… or
+    postgres://…) or the path of a SQLite file."""
+    if is_postgres(target):
+        from bot.store.postgres.store import PostgresStore
+        return await PostgresStore.open(str(target))
+    return await SqliteStore.open(target)
+
+
+async def open_store(target: Path | str, key: str | None = None):
+    """The store at `target` (see open_raw) with its layers. PostgreSQL goes without the
+    cache: several workers may share the database, and one worker's memory would not see
+    another's changes (a renamed organisation, a chat made inactive)."""
+    raw = await open_raw(target)
     try:
-        return await layered(raw, key)
+        return await layered(raw, key, cache=not is_postgres(target))
     except BaseException:
         await raw.close()
         raise

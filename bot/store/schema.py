@@ -179,4 +179,97 @@ MIGRATIONS: list[str] = [
     """
     UPDATE answers SET value = json_quote(value) WHERE value LIKE 'gAAAA%';
     """,
+    # 11 (networks, issue 19): a coordinator's network, its coordinators (each with their
+    # weekly digest), its link and invitation codes (only their hashes, with an expiry)
+    # and the groups that chose to link. A group's link goes with the group.
+    """
+    CREATE TABLE networks (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE network_coordinators (
+        network_id      INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+        user_id         INTEGER NOT NULL,
+        chat_id         INTEGER NOT NULL,
+        digest          TEXT,
+        digest_next_at  TEXT,
+        digest_sent_at  TEXT,
+        added_at        TEXT NOT NULL,
+        PRIMARY KEY (network_id, user_id)
+    );
+    CREATE INDEX network_coordinators_due ON network_coordinators (digest_next_at);
+    CREATE TABLE network_codes (
+        code_hash   TEXT PRIMARY KEY,
+        network_id  INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+        purpose     TEXT NOT NULL CHECK (purpose IN ('link', 'invite')),
+        expires_at  TEXT NOT NULL
+    );
+    CREATE TABLE network_links (
+        network_id      INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+        chat_id         INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        share_summaries INTEGER NOT NULL DEFAULT 0,
+        linked_at       TEXT NOT NULL,
+        PRIMARY KEY (network_id, chat_id)
+    );
+    CREATE INDEX network_links_chat ON network_links (chat_id);
+    """,
+    # 12 (anonymous scans, issue 15): while an anonymous scan is open, `scan_voters` links
+    # each voter (a salted hash of their user id) to a random token, the only respondent
+    # their scores carry: one current score each, and nobody votes twice. At close the
+    # voters go, and the scores keep no token, no time (the scan's day), and their
+    # organisation only where at least two of its members scored that condition;
+    # `scans.respondents` keeps how many took part. Anonymous scans closed before get the
+    # same; open ones get their voters (under the number they scored as).
+    """
+    CREATE TABLE scan_voters (
+        scan_id     INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        voter       INTEGER NOT NULL,
+        token       INTEGER NOT NULL,
+        PRIMARY KEY (scan_id, voter)
+    );
+    ALTER TABLE scans ADD COLUMN respondents INTEGER;
+    INSERT INTO scan_voters (scan_id, chat_id, voter, token)
+        SELECT DISTINCT s.scan_id, s.chat_id, s.respondent, s.respondent
+        FROM scan_scores s JOIN scans c ON c.id = s.scan_id
+        WHERE c.anonymous = 1 AND c.closed_at IS NULL AND s.remark IS NULL;
+    UPDATE scan_scores SET respondent = 0, organisation_id = NULL
+        WHERE remark IS NOT NULL AND scan_id IN (SELECT id FROM scans WHERE anonymous = 1);
+    UPDATE scan_scores SET created_at = (
+            SELECT substr(c.opened_at, 1, 10) || 'T00:00:00+00:00' FROM scans c
+            WHERE c.id = scan_scores.scan_id)
+        WHERE scan_id IN (SELECT id FROM scans WHERE anonymous = 1);
+    DELETE FROM scan_scores
+        WHERE remark IS NULL
+        AND scan_id IN (SELECT id FROM scans WHERE anonymous = 1 AND closed_at IS NOT NULL)
+        AND id NOT IN (SELECT MAX(id) FROM scan_scores WHERE remark IS NULL
+                       GROUP BY scan_id, respondent, condition);
+    UPDATE scan_scores SET organisation_id = (
+            SELECT o.organisation_id FROM scan_scores o
+            WHERE o.scan_id = scan_scores.scan_id AND o.respondent = scan_scores.respondent
+            AND o.remark IS NULL ORDER BY o.id DESC LIMIT 1)
+        WHERE remark IS NULL
+        AND scan_id IN (SELECT id FROM scans WHERE anonymous = 1 AND closed_at IS NOT NULL);
+    UPDATE scan_scores SET organisation_id = NULL
+        WHERE remark IS NULL
+        AND scan_id IN (SELECT id FROM scans WHERE anonymous = 1 AND closed_at IS NOT NULL)
+        AND (SELECT COUNT(*) FROM scan_scores o
+             WHERE o.scan_id = scan_scores.scan_id AND o.condition = scan_scores.condition
+             AND o.organisation_id = scan_scores.organisation_id AND o.remark IS NULL) < 2;
+    UPDATE scans SET salt = '', respondents = (
+            SELECT COUNT(DISTINCT s.respondent) FROM scan_scores s
+            WHERE s.scan_id = scans.id AND s.remark IS NULL)
+        WHERE anonymous = 1 AND closed_at IS NOT NULL;
+    UPDATE scan_scores SET respondent = -1
+        WHERE scan_id IN (SELECT id FROM scans WHERE anonymous = 1 AND closed_at IS NOT NULL);
+    INSERT INTO scan_scores (scan_id, chat_id, respondent, user_name, organisation_id,
+                             condition, score, remark, created_at)
+        SELECT scan_id, chat_id, 0, '', organisation_id, condition, score, remark, created_at
+        FROM scan_scores WHERE respondent = -1
+        AND scan_id IN (SELECT id FROM scans WHERE anonymous = 1 AND closed_at IS NOT NULL)
+        ORDER BY scan_id, remark IS NOT NULL, condition, organisation_id, score, id;
+    DELETE FROM scan_scores WHERE respondent = -1
+        AND scan_id IN (SELECT id FROM scans WHERE anonymous = 1 AND closed_at IS NOT NULL);
+    """,
 ]

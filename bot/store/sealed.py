@@ -58,6 +58,13 @@ class Sealed(Wrapper):
                                         organisation_id, condition, score,
                                         self.cipher.seal_optional(remark), now)
 
+    async def anonymise_scan(self, scan_id: int, kept: list[ScanScore], respondents: int,
+                             day: datetime) -> None:
+        # The remarks come back opened (scan_scores): sealed again on the way in.
+        await self.inner.anonymise_scan(
+            scan_id, [replace(s, remark=self.cipher.seal_optional(s.remark)) for s in kept],
+            respondents, day)
+
     # -- the way out ---------------------------------------------------------------
 
     def _open_value(self, value: object) -> object:

@@ -57,7 +57,7 @@ class Running:
 async def _launch(settings: Settings, clock: Clock | None, rate_limiter,
                   tick_seconds: float | None, receive) -> Running:
     """Store, service and application up; `receive` starts taking updates in."""
-    repo = await open_store(settings.database_path, settings.data_key)
+    repo = await open_store(settings.database, settings.data_key)
     try:
         service = compose.from_settings(repo, settings, clock or Clock())
         app = build(settings, service, rate_limiter, tick_seconds)

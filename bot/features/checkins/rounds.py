@@ -143,7 +143,7 @@ class Rounds:
         made in its own and handed out at once, so sending starts while the rest is made."""
         schedules = await repo.due_schedules(now)
         if schedules:
-            async with repo.transaction():
+            async with repo.transaction() as unit:
                 for schedule in schedules:
                     try:
                         rule = Rule.from_json(schedule.rule)
@@ -154,23 +154,23 @@ class Rounds:
                         log.exception("chat %s: schedule %r unreadable; skipped",
                                       schedule.chat_id, schedule.rule)
                         continue
-                    await repo.set_schedule(schedule.chat_id, schedule.rule,
+                    await unit.set_schedule(schedule.chat_id, schedule.rule,
                                             schedule.timezone, next_at, None)
-                    if await repo.open_checkin_of(schedule.chat_id) is None:
-                        await self.open(repo, schedule.chat_id)
+                    if await unit.open_checkin_of(schedule.chat_id) is None:
+                        await self.open(unit, schedule.chat_id)
         for checkin in await repo.checkins_waiting(now):
-            async with repo.transaction():
-                chat = await repo.chat(checkin.chat_id)
+            async with repo.transaction() as unit:
+                chat = await unit.chat(checkin.chat_id)
                 t = texts(chat.language)
                 outcome = Outcome()
                 if checkin.close_at <= now:
-                    outcome.replies += await self.close(repo, t, checkin)
+                    outcome.replies += await self.close(unit, t, checkin)
                 elif checkin.message_id is None:
-                    outcome.replies.append(await self.message(repo, t, checkin.id))
+                    outcome.replies.append(await self.message(unit, t, checkin.id))
                 else:
                     ROUND.move(checkin.status, "remind")  # once, and only while open
-                    await repo.mark_reminded(checkin.id, now)
-                    outcome.replies += await self.reminder(repo, t, checkin)
+                    await unit.mark_reminded(checkin.id, now)
+                    outcome.replies += await self.reminder(unit, t, checkin)
             if outcome.replies:
                 yield checkin.chat_id, outcome
 

@@ -73,8 +73,16 @@ class Privacy(Feature):
             "Nothing is shared between chats or with anyone else. The data stays on the "
             "server of whoever runs this bot.") + "\n\n" + t._(
             "Admins can download everything I hold for this chat with /export, and delete it "
-            "all with /forget. In an anonymous scan I never keep who gave which score.")
-            + "\n\n" + t._(
+            "all with /forget.") + "\n\n" + t._(
+            "🕶 In an anonymous scan I keep no link between a score and a person. While it is "
+            "open, a coded number per member, kept apart from the scores, makes sure everyone "
+            "has one current score: you can change yours, but not vote twice. When the scan "
+            "closes, those numbers are deleted, and of the times only the scan's date stays. "
+            "An organisation's average is shown only when at least two of its members "
+            "scored; otherwise the result says so. The export holds only what the group saw: "
+            "the averages and the remarks (a remark is a reply in the group, so the group "
+            "sees who wrote it; I keep it without a name). A named scan shows who gave which "
+            "score.") + "\n\n" + t._(
             "In a private chat with me, /mydata shows what I hold about you and /forgetme "
             "takes your name off it. A chat nobody uses for {days} days is deleted, "
             "after a warning a month before.", days=self.retention.days))

@@ -1,6 +1,7 @@
 """/export: everything the bot holds for one chat, as JSON (complete, for machines: every
 row with its ids, and next to an id its label as members saw it) and as Markdown (for
-people: labels, local times, the process, the check-ins, the scans and the schedule)."""
+people: labels, local times, the process, the check-ins, the scans and the schedule). An
+anonymous scan is exported as the group saw it (privacy/scans.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.core.flows import Flow
 from bot.core.outcome import Outcome, Reply
 from bot.features.privacy.labels import Labels, Vocabulary
 from bot.features.privacy.markdown import markdown
+from bot.features.privacy.scans import as_seen
 
 FORMAT = "samenwerkbot-export"
 VERSION = 2  # 1 had no version field and no labels
@@ -28,6 +30,7 @@ async def export(ctx: Ctx, flows: Mapping[str, Flow], words: Vocabulary,
             except ValueError:
                 pass
     labels = Labels(ctx.t, flows, words, ctx.chat.timezone)
+    as_seen(data, labels)
     stamp = now.astimezone(labels.zone).strftime("%Y%m%d")
     as_json = json.dumps({
         "format": FORMAT, "version": VERSION, "chat_id": ctx.chat.id,

@@ -11,6 +11,7 @@ from bot.core.flows import Flow
 from bot.core.i18n import Texts
 from bot.core.progress import open_items, reached
 from bot.features.privacy.labels import WHEN, Labels
+from bot.features.privacy.scans import lines as anonymous
 
 Rows = dict[str, list[dict]]
 
@@ -142,14 +143,8 @@ def _scan(t: Texts, labels: Labels, scan: dict, rows: list[dict],
              t._("Opened on {when}.", when=labels.when(scan["opened_at"])),
              t._("Closed on {when}.", when=labels.when(scan["closed_at"]))
              if scan["closed_at"] else t._("This scan is still open.")]
-    numbers = {r: i for i, r in enumerate(dict.fromkeys(s["respondent"] for s in rows), 1)}
-
-    def who(s: dict) -> str:
-        # Anonymous: a number only, as the group never saw who or which organisation.
-        if scan["anonymous"]:
-            return t._("Participant {n}", n=numbers[s["respondent"]])
-        return _who(t, s, orgs)
-
+    if scan["anonymous"]:  # what the group saw: averages, never anyone's scores
+        return lines + anonymous(t, scan, rows)
     people: dict[int, dict[str, dict]] = {}  # per respondent, per condition the last score
     for s in rows:
         if s["score"] is not None:
@@ -160,9 +155,8 @@ def _scan(t: Texts, labels: Labels, scan: dict, rows: list[dict],
     for scores in people.values():
         conditions = sorted(scores, key=lambda c: order.index(c) if c in order else len(order))
         said = " · ".join(f"{labels.condition(c)}: {scores[c]['score']}" for c in conditions)
-        lines.append(_item(f"{who(next(iter(scores.values())))}: {said}"))
+        lines.append(_item(f"{_who(t, next(iter(scores.values())), orgs)}: {said}"))
     for s in rows:
-        if s["remark"]:  # in an anonymous scan a remark goes without its scorer
-            lines.append(_item(f"💬 {s['remark']}" if scan["anonymous"]
-                               else f"💬 {who(s)}: {s['remark']}"))
+        if s["remark"]:
+            lines.append(_item(f"💬 {_who(t, s, orgs)}: {s['remark']}"))
     return lines

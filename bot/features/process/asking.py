@@ -11,7 +11,7 @@ from bot.core.entities import Answer, Organisation, Run
 from bot.core.flows import Flow, Step
 from bot.core.kinds import KINDS
 from bot.core.outcome import MAX_TEXT, Button, Outcome, Reply, split, tg_len
-from bot.core.progress import given, position, progress_bar
+from bot.core.progress import position, progress_bar
 from bot.features.process.buttons import (
     Back,
     Done,
@@ -22,6 +22,7 @@ from bot.features.process.buttons import (
     Tick,
     TipFor,
 )
+from bot.features.process.conditions import concerned, standing
 
 # Telegram's apps send a text longer than 4096 characters as several messages; in a
 # group the bot sees only the first (the one that replies to the question).
@@ -66,9 +67,10 @@ class Asker:
         index = flow.index(step.id)
         if answers is None:
             answers = await ctx.repo.answers(run.id)
-        lines = [self.header(ctx, flow, step, run, given(answers)), "", t.key(step.key)]
+        known = standing(flow.steps, answers)
+        lines = [self.header(ctx, flow, step, run, known), "", t.key(step.key)]
         if step.scope != "group":
-            lines += ["", await self._who_answered(ctx, step, answers)]
+            lines += ["", await self._who_answered(ctx, flow, step, answers)]
         if KINDS[step.kind].typed:
             lines += ["", self._how_to_type(ctx, step)]
         elif KINDS[step.kind].layout == "ticks" and ctx.in_group:
@@ -122,10 +124,12 @@ class Asker:
             return [[Button(str(v), Pick(run.id, index, v - 1).encode()) for v in range(1, 6)]]
         return []
 
-    async def _who_answered(self, ctx: Ctx, step: Step, answers: list[Answer]) -> str:
+    async def _who_answered(self, ctx: Ctx, flow: Flow, step: Step,
+                            answers: list[Answer]) -> str:
+        orgs = await ctx.repo.organisations(ctx.chat.id)
+        orgs = concerned(flow.steps, step, answers, orgs) if orgs else orgs
         answers = [a for a in answers if a.step == step.id and not a.skipped]
         if step.scope == "organisation":
-            orgs = await ctx.repo.organisations(ctx.chat.id)
             if not orgs:
                 return ctx.t._("<i>Each organisation answers this one.</i>")
             done = {a.organisation_id for a in answers}

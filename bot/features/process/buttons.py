@@ -77,3 +77,12 @@ class OtherDate(Data):
     run: int
     index: int
     user: int
+
+
+@button("gx")
+@dataclass(frozen=True)
+class GoOn(Data):
+    """An admin takes the group past a gate not every organisation passed (recorded)."""
+
+    run: int
+    index: int

@@ -10,19 +10,20 @@ from collections.abc import Callable
 
 from bot.core.answers import OTHER
 from bot.core.clock import Clock
-from bot.core.context import Ctx, esc, not_this_chat
+from bot.core.context import Ctx, admins_only, esc, not_this_chat
 from bot.core.entities import Run
 from bot.core.flows import Flow, Step
 from bot.core.i18n import Texts
 from bot.core.kinds import KINDS
 from bot.core.lifecycle import RUN
 from bot.core.outcome import Outcome, Reply, split
-from bot.core.progress import DONE, given
+from bot.core.progress import DONE, by_organisation
 from bot.features.process.answering import Typed
 from bot.features.process.asking import Asker, OrgButtons
 from bot.features.process.buttons import (
     Back,
     Done,
+    GoOn,
     Next,
     OnQuestion,
     Pause,
@@ -31,7 +32,15 @@ from bot.features.process.buttons import (
     Tick,
     TipFor,
 )
+from bot.features.process.conditions import concerned, standing
 from bot.features.process.engine import Engine
+from bot.features.process.gate import (
+    OVERRIDE,
+    held_message,
+    leaves_phase,
+    overridden,
+    where_each_stands,
+)
 from bot.features.process.moving import Moving
 from bot.features.process.summary import summary as phase_summary
 
@@ -165,6 +174,12 @@ class Dialog:
                      pressed: int | None = None, note: str | None = None) -> Outcome:
         """Store an answer, then move on when the step is complete."""
         repo, now = ctx.repo, self.clock.now()
+        # A second member of an organisation pressing what it already answered changes
+        # nothing on the question (and Telegram refuses an edit that changes nothing).
+        unchanged = pressed is not None and step.scope == "organisation" and any(
+            a.organisation_id == ctx.member.organisation_id is not None and a.value == value
+            for a in list(by_organisation(await repo.answers(run.id, step.id), step.id)
+                          .values()))
         await repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id, ctx.member.name,
                               ctx.member.organisation_id, value, now, message_id=ctx.message_id,
                               note=note)
@@ -188,6 +203,8 @@ class Dialog:
             return Outcome(replies)
         note_text = ctx.t._("✓ Thanks, {name}. Still to answer: {missing}.",
                             name=esc(ctx.member.name), missing=esc(", ".join(missing)))
+        if pressed is not None and unchanged:
+            return Outcome(toast=note_text)
         if pressed is not None:
             # A button answer: the question itself shows who answered; the toast thanks.
             return Outcome(await self.ask.question(ctx, run, edit=pressed), toast=note_text)
@@ -217,6 +234,8 @@ class Dialog:
             orgs = await ctx.repo.organisations(ctx.chat.id)
             if not orgs:
                 return [] if answers else ["–"]
+            orgs = concerned(self.flows[run.flow].steps, step,
+                             await ctx.repo.answers(run.id), orgs)
             done = {a.organisation_id for a in answers}
             return [o.name for o in orgs if o.id not in done]
         if step.scope == "member":
@@ -225,11 +244,41 @@ class Dialog:
         return [] if answers else ["–"]
 
     async def advance(self, ctx: Ctx, run: Run, trigger: str) -> list[Reply]:
-        """Move the run; the engine's machine calls the hooks that say what follows."""
+        """Move the run; the engine's machine calls the hooks that say what follows. A
+        move out of a gated phase waits until every organisation passed the gate."""
         answers = await ctx.repo.answers(run.id)
+        flow, engine = self.flows[run.flow], self.engines[run.flow]
+        known = standing(flow.steps, answers)
+        if flow.gate is not None and trigger == "next" and not overridden(flow, answers):
+            dest = await engine.move(run.state, trigger, known)
+            if leaves_phase(flow, run.state, dest) and (
+                    lines := await where_each_stands(ctx, flow, answers)) is not None:
+                await self.live(ctx, run, flow.gate.step, None)  # choose again there
+                return [held_message(ctx, flow, run, lines),
+                        *await self.ask.question(ctx, run, answers=answers)]
         moving = Moving(self, ctx, run, answers)
-        await self.engines[run.flow].move(run.state, trigger, given(answers), moving)
+        await engine.move(run.state, trigger, known, moving)
         return moving.replies
+
+    async def go_on(self, ctx: Ctx, data: GoOn, message_id: int | None) -> Outcome:
+        """An admin takes the group past the gate: recorded, then on to the next phase."""
+        run = await ctx.repo.run(data.run)
+        if run is None or run.chat_id != ctx.chat.id:
+            return not_this_chat(ctx)
+        flow = self.flows[run.flow]
+        if (run.status != "active" or run.state == DONE or flow.gate is None
+                or flow.index(run.state) != data.index):
+            return Outcome(toast=ctx.t._("This question is already closed."))
+        if not await ctx.is_admin():
+            return admins_only(ctx, pressed=True)
+        await ctx.repo.add_answer(run.id, ctx.chat.id, flow.gate.step, ctx.actor.user_id,
+                                  ctx.member.name, None, flow.gate.values[0], self.clock.now(),
+                                  note=OVERRIDE)
+        last = flow.phase(flow.step(flow.gate.step).phase).steps[-1]
+        await self.live(ctx, run, last.id, None)  # leave the phase from its end
+        note = ctx.t._("⏩ {name} takes the group on, although not every organisation said "
+                       "go. This is recorded.", name=esc(ctx.member.name))
+        return Outcome([Reply(note)] + await self.advance(ctx, run, "next"))
 
     async def live(self, ctx: Ctx, run: Run, state: str, move: str | None) -> None:
         """Store where a run is, its status moved by the lifecycle machine (a move its

@@ -10,6 +10,7 @@ from bot.core.outcome import Outcome
 from bot.features.process.buttons import (
     Back,
     Done,
+    GoOn,
     KeepDate,
     Next,
     OtherDate,
@@ -33,7 +34,8 @@ class Process(Feature):
     def buttons(self) -> dict:
         on_question = dict.fromkeys((Pick, Tick, Done, Next, Skip, Back, Pause, TipFor),
                                     self.dialog.pressed)
-        return {**on_question, KeepDate: self.keep_date, OtherDate: self.other_date}
+        return {**on_question, KeepDate: self.keep_date, OtherDate: self.other_date,
+                GoOn: self.dialog.go_on}
 
     def prompts(self) -> dict:
         return dict.fromkeys(("question", "other", "more"), self.answer)

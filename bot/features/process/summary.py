@@ -7,7 +7,8 @@ from bot.core.context import Ctx, esc
 from bot.core.entities import Answer, Run
 from bot.core.flows import Phase
 from bot.core.kinds import show
-from bot.core.progress import applicable, by_member, by_organisation, given
+from bot.core.progress import applicable, by_member, by_organisation
+from bot.features.process.conditions import concerned, standing
 
 
 async def summary(ctx: Ctx, run: Run, phase: Phase,
@@ -17,7 +18,7 @@ async def summary(ctx: Ctx, run: Run, phase: Phase,
     answers = answers if answers is not None else await ctx.repo.answers(run.id)
     orgs = await ctx.repo.organisations(ctx.chat.id)
     members = await ctx.repo.members(ctx.chat.id)
-    group = given(answers)
+    group = standing(phase.steps, answers)
     former = t._("a former member")
     lines = [t._("📋 <b>Summary · {phase}</b>", phase=t.key(f"{phase.key}.title"))]
     still_open: list[str] = []
@@ -43,7 +44,8 @@ async def summary(ctx: Ctx, run: Run, phase: Phase,
         lines.append(f"• <b>{label}</b>")
         if step.scope == "organisation":
             per = by_organisation(answers, step.id)
-            who = [(o.id, o.name) for o in orgs] or [(None, t._("the group"))]
+            who = [(o.id, o.name) for o in concerned(phase.steps, step, answers, orgs)
+                   ] or [(None, t._("the group"))]
             if not orgs:
                 per = {None: real[-1]}
         else:

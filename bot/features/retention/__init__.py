@@ -24,21 +24,21 @@ class Retention(Feature):
     async def due(self, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
         store = self.store
         if self._pruned is None or now - self._pruned >= timedelta(hours=1):
-            async with store.transaction():
-                await store.forget_updates(before=now - timedelta(days=7))
+            async with store.transaction() as unit:
+                await unit.forget_updates(before=now - timedelta(days=7))
             self._pruned = now
         for chat_id, last_active, warned in await store.stale_chats(
                 now - self.retention + timedelta(days=30)):
-            async with store.transaction():
+            async with store.transaction() as unit:
                 if last_active < now - self.retention:
-                    await store.forget_chat(chat_id)
+                    await unit.forget_chat(chat_id)
                     log.info("chat %s unused for %s days: its data is deleted", chat_id,
                              self.retention.days)
                     continue
                 if warned is not None:
                     continue
-                await store.set_retention_warned(chat_id, now)
-                chat = await store.chat(chat_id)
+                await unit.set_retention_warned(chat_id, now)
+                chat = await unit.chat(chat_id)
                 t = self.texts(chat.language)
                 when = last_active + self.retention
                 warning = Outcome().say(t._(

@@ -5,7 +5,6 @@ result as a chart and a text."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from bot.core.i18n import mark as _
 from bot.core.lifecycle import SCAN
 from bot.core.outcome import Button, Outcome, Reply
 from bot.core.ports import Store
+from bot.features.scan.anonymous import at_close, day_of, new_token, voter
 from bot.features.scan.chart import render_chart
 from bot.features.scan.conditions import MARKS, Condition
 from bot.features.scan.result import Result, TipBook, describe, tally
@@ -141,10 +141,10 @@ class Scan(Feature):
             return stale(ctx)
         condition = self.conditions[data.condition].id
         before = await self._complete(ctx.repo, scan)
-        await ctx.repo.add_scan_score(scan.id, ctx.chat.id, self._respondent(scan, ctx),
+        await ctx.repo.add_scan_score(scan.id, ctx.chat.id, await self._respondent(ctx, scan),
                                       "" if scan.anonymous else ctx.member.name,
                                       ctx.member.organisation_id, condition, data.score, None,
-                                      ctx.now)
+                                      day_of(scan) if scan.anonymous else ctx.now)
         toast = t._("Saved ✓ {condition}: {score}",
                     condition=t.key(f"scan.{condition}.title"), score=data.score)
         after = await self._complete(ctx.repo, scan)
@@ -162,20 +162,24 @@ class Scan(Feature):
             return Outcome()
         if scan.closed_at:
             return Outcome().say(ctx.t._("This scan is already closed."))
-        await ctx.repo.add_scan_score(scan.id, ctx.chat.id, self._respondent(scan, ctx),
-                                      "" if scan.anonymous else ctx.member.name,
-                                      ctx.member.organisation_id, "remark", None, text, ctx.now)
+        if scan.anonymous:  # a remark needs no voter: it is never counted or changed
+            await ctx.repo.add_scan_score(scan.id, ctx.chat.id, 0, "", None, "remark", None,
+                                          text, day_of(scan))
+        else:
+            await ctx.repo.add_scan_score(scan.id, ctx.chat.id, ctx.actor.user_id,
+                                          ctx.member.name, ctx.member.organisation_id,
+                                          "remark", None, text, ctx.now)
         return Outcome().say(ctx.t._("✓ Remark saved."))
 
     # -- who has scored ----------------------------------------------------------------
 
-    def _respondent(self, scan: entities.Scan, ctx: Ctx) -> int:
-        """In an anonymous scan a member is stored as a number only this scan's salt
-        links to them."""
+    async def _respondent(self, ctx: Ctx, scan: entities.Scan) -> int:
+        """In an anonymous scan a member scores under a random token; only the scan's
+        voters, deleted when it closes, link it to them."""
         if not scan.anonymous:
             return ctx.actor.user_id
-        digest = hashlib.sha256(f"{scan.salt}:{ctx.actor.user_id}".encode()).digest()
-        return int.from_bytes(digest[:7], "big")
+        return await ctx.repo.scan_voter(scan.id, ctx.chat.id,
+                                         voter(scan, ctx.actor.user_id), new_token())
 
     async def _complete(self, repo: Store, scan: entities.Scan) -> set[int]:
         given: dict[int, set[str]] = {}
@@ -230,6 +234,10 @@ class Scan(Feature):
     async def close(self, ctx: Ctx, scan: entities.Scan) -> list[Reply]:
         SCAN.move("closed" if scan.closed_at else "open", "close")  # a scan closes once
         await ctx.repo.close_scan(scan.id, ctx.now)
+        if scan.anonymous:
+            kept, respondents = at_close(await ctx.repo.scan_scores(scan.id), self._ids())
+            await ctx.repo.anonymise_scan(scan.id, kept, respondents, day_of(scan))
+            scan = await ctx.repo.scan(scan.id) or scan
         result = await tally(ctx.repo, scan, self._ids())
         if not result.respondents:
             return [Reply(ctx.t._("The scan is closed; nobody scored it, so there is no "

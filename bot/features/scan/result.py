@@ -1,6 +1,7 @@
 """A scan's result: averages per condition for the group and per organisation, the gap
 between organisations, the weakest condition and the change since the last scan; and
-the text that shows it. An anonymous scan never shows who gave which score."""
+the text that shows it. An anonymous scan never shows who gave which score, nor an
+organisation's average unless at least two of its members scored."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from bot.core.context import esc
 from bot.core.entities import Scan, ScanScore
 from bot.core.i18n import Texts
 from bot.core.ports import Store
+from bot.features.scan.anonymous import MIN_PER_ORGANISATION
 from bot.features.scan.conditions import MARKS, Condition
-
-MIN_PER_ORGANISATION = 2  # in an anonymous scan, smaller groups are not shown apart
 
 
 class TipBook(Protocol):
@@ -39,6 +39,9 @@ class Result:
     # shows them beside this scan's.
     previous_scan: Scan | None = None
     previous: dict[str, float] = field(default_factory=dict)
+    # An anonymous scan's organisations whose average is not shown: fewer than two of
+    # their members scored.
+    not_shown: list[str] = field(default_factory=list)
 
 
 async def tally(repo: Store, scan: Scan, ids: list[str]) -> Result:
@@ -46,11 +49,18 @@ async def tally(repo: Store, scan: Scan, ids: list[str]) -> Result:
     orgs = {o.id: o.name for o in await repo.organisations(scan.chat_id)}
     group = {c: mean(s.score for s in scores if s.condition == c)
              for c in ids if any(s.condition == c for s in scores)}
+    # A closed anonymous scan's scores carry no respondent; at close each kept its
+    # organisation only where at least two of its members scored.
+    anonymised = bool(scan.anonymous) and scan.respondents is not None
     per_org: dict[str, dict[str, float]] = {}
+    not_shown = []
     for org_id, name in orgs.items():
         mine = [s for s in scores if s.organisation_id == org_id]
         people = {s.respondent for s in mine}
-        if not mine or (scan.anonymous and len(people) < MIN_PER_ORGANISATION):
+        if not mine or (scan.anonymous and not anonymised
+                        and len(people) < MIN_PER_ORGANISATION):
+            if scan.anonymous:
+                not_shown.append(name)
             continue
         per_org[name] = {c: mean(s.score for s in mine if s.condition == c)
                          for c in ids if any(s.condition == c for s in mine)}
@@ -67,8 +77,9 @@ async def tally(repo: Store, scan: Scan, ids: list[str]) -> Result:
         earlier = {c: mean(s.score for s in before if s.condition == c)
                    for c in ids if any(s.condition == c for s in before)}
     change = {c: group[c] - earlier[c] for c in group if c in earlier}
-    return Result(len({s.respondent for s in scores}), group, per_org, gaps, weakest, change,
-                  previous if earlier else None, earlier)
+    respondents = scan.respondents if anonymised else len({s.respondent for s in scores})
+    return Result(respondents, group, per_org, gaps, weakest, change,
+                  previous if earlier else None, earlier, not_shown)
 
 
 def describe(t: Texts, result: Result, scan: Scan, remarks: list[ScanScore],
@@ -89,6 +100,12 @@ def describe(t: Texts, result: Result, scan: Scan, remarks: list[ScanScore],
     if scan.anonymous:
         lines += ["", t._("<i>Anonymous: only averages, and organisations only when at "
                           "least two of their members took part.</i>")]
+        if result.not_shown:
+            lines.append("<i>" + t._("Not shown apart, as fewer than two of their members "
+                                     "scored: {n} of the {total} organisations.",
+                                     n=len(result.not_shown),
+                                     total=len(result.not_shown) + len(result.per_org))
+                         + "</i>")
     if result.gaps:
         widest = max(result.gaps, key=result.gaps.get)
         if result.gaps[widest] >= 1:

@@ -18,6 +18,7 @@ from bot.features.tips.search import TAG, TipSearch
 
 MORE = 4  # other matches offered under the best one
 INLINE_MAX = 50  # Telegram shows at most 50 inline results
+PAGE = 10  # inline results per answer: Telegram asks for the next page as the list scrolls
 
 
 # Tips and themes are the library's, the same in every chat: these buttons carry no chat
@@ -50,6 +51,7 @@ class Tips(Feature):
         self.search = search
         self.flows = flows  # to find the phase the group is in
         self.texts = texts  # a language's texts (inline queries come without a chat)
+        self._inline: dict[tuple[str, str], InlineTip] = {}  # (tip, language): made once
 
     def commands(self) -> list[Command]:
         return [Command("tip", self.tip, _("A tip for where you are, or /tip WORD to search")),
@@ -114,16 +116,31 @@ class Tips(Feature):
 
     def inline(self, query: str, language: str) -> list[InlineTip]:
         """Tips for an inline query, in any chat. Only the library: nothing of any group."""
-        t = self.texts(language)
-        tips = (self.search.search(query[:200], language, limit=INLINE_MAX) if query.strip()
+        return [self._inline_tip(found, language) for found in self._inline_found(query, language)]
+
+    def inline_page(self, query: str, language: str, offset: str = "") -> tuple[
+            list[InlineTip], str]:
+        """One page of `inline`, from `offset` (as Telegram sends it back), and the offset of
+        the next page ("" after the last). A page is a fraction of the bytes of all 50."""
+        start = int(offset) if offset.isdigit() else 0
+        found = self._inline_found(query, language)
+        page = [self._inline_tip(tip, language) for tip in found[start:start + PAGE]]
+        return page, str(start + PAGE) if start + PAGE < len(found) else ""
+
+    def _inline_found(self, query: str, language: str) -> list[Tip]:
+        return (self.search.search(query[:200], language, limit=INLINE_MAX) if query.strip()
                 else list(self.library.tips.values())[:INLINE_MAX])
-        results = []
-        for found in tips:
-            text = TAG.sub("", t.key(f"tip.{found.id}.text")).replace("&amp;", "&")
-            results.append(InlineTip(found.id, t.key(f"tip.{found.id}.title"),
-                                     " ".join(text.split())[:120],
-                                     self.library.render(found, t)))
-        return results
+
+    def _inline_tip(self, tip: Tip, language: str) -> InlineTip:
+        """A tip as an inline result: the same every time, so made once per language."""
+        made = self._inline.get((tip.id, language))
+        if made is None:
+            t = self.texts(language)
+            text = TAG.sub("", t.key(f"tip.{tip.id}.text")).replace("&amp;", "&")
+            made = InlineTip(tip.id, t.key(f"tip.{tip.id}.title"), " ".join(text.split())[:120],
+                             self.library.render(tip, t))
+            self._inline[tip.id, language] = made
+        return made
 
     def _themes(self, t: Texts) -> list[list[Button]]:
         buttons = [Button(t.key(f"theme.{theme}"), Theme(theme).encode())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.core.entities import Checkin, CheckinAnswer, Scan, ScanScore, Schedule
-from bot.store import rows
+from bot.store import rows, scan_rows
 from bot.store.memory.base import MemoryBase
 from bot.store.rows import day_text, iso
 
@@ -101,18 +101,18 @@ class MemoryCheckins(MemoryBase):
                      default=0) + 1
         row = self.t.insert("scans", chat_id=chat_id, number=number, anonymous=int(anonymous),
                             salt=salt, opened_at=iso(now))
-        return rows.scan(row)
+        return scan_rows.scan(row)
 
     async def scan(self, scan_id: int) -> Scan | None:
         row = self.t.first("scans", id=scan_id)
-        return rows.scan(row) if row else None
+        return scan_rows.scan(row) if row else None
 
     async def latest_scan(self, chat_id: int, *, closed: bool | None = None,
                           before: int | None = None) -> Scan | None:
         found = [r for r in self.t.where("scans", chat_id=chat_id)
                  if (closed is None or (r["closed_at"] is not None) == closed)
                  and (before is None or r["id"] < before)]
-        return rows.scan(_by_id(found)[-1]) if found else None
+        return scan_rows.scan(_by_id(found)[-1]) if found else None
 
     async def set_scan_message(self, scan_id: int, message_id: int) -> None:
         self.t.update("scans", {"message_id": message_id}, id=scan_id)
@@ -128,5 +128,31 @@ class MemoryCheckins(MemoryBase):
                       condition=condition, score=score, remark=remark, created_at=iso(now))
 
     async def scan_scores(self, scan_id: int) -> list[ScanScore]:
-        """Per respondent and condition the last score; every remark."""
-        return rows.last_scan_scores(_by_id(self.t.where("scan_scores", scan_id=scan_id)))
+        """Per respondent and condition the last score; every remark. The rows of an
+        anonymised scan each count as they are."""
+        scan = self.t.first("scans", id=scan_id)
+        return scan_rows.scores(_by_id(self.t.where("scan_scores", scan_id=scan_id)),
+                                scan is not None and scan["respondents"] is not None)
+
+    async def scan_voter(self, scan_id: int, chat_id: int, voter: int, token: int) -> int:
+        """The token this voter scores under: the one they got before, else `token`."""
+        row = self.t.first("scan_voters", scan_id=scan_id, voter=voter)
+        if row is None:
+            row = self.t.insert("scan_voters", scan_id=scan_id, chat_id=chat_id, voter=voter,
+                                token=token)
+        return row["token"]
+
+    async def anonymise_scan(self, scan_id: int, kept: list[ScanScore], respondents: int,
+                             day: datetime) -> None:
+        """Its rows become `kept` (new ids, in that order), its voters and salt go."""
+        scan = self.t.first("scans", id=scan_id)
+        if scan is None:
+            return
+        self.t.delete("scan_scores", scan_id=scan_id)
+        for s in kept:
+            self.t.insert("scan_scores", scan_id=scan_id, chat_id=scan["chat_id"],
+                          respondent=s.respondent, user_name=s.user_name,
+                          organisation_id=s.organisation_id, condition=s.condition,
+                          score=s.score, remark=s.remark, created_at=iso(day))
+        self.t.delete("scan_voters", scan_id=scan_id)
+        scan.update(salt="", respondents=respondents)

@@ -23,9 +23,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "checkin_answers": ("id", "checkin_id", "chat_id", "user_id", "user_name",
                         "organisation_id", "question", "value", "created_at"),
     "scans": ("id", "chat_id", "number", "anonymous", "salt", "opened_at", "closed_at",
-              "message_id"),
+              "message_id", "respondents"),
     "scan_scores": ("id", "scan_id", "chat_id", "respondent", "user_name", "organisation_id",
                     "condition", "score", "remark", "created_at"),
+    "scan_voters": ("scan_id", "chat_id", "voter", "token"),
     "processed_updates": ("update_id", "processed_at"),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.store.sqlite.chats import Chats
 from bot.store.sqlite.checkins import Checkins
+from bot.store.sqlite.networks import Networks
 from bot.store.sqlite.organisations import Organisations
 from bot.store.sqlite.privacy import Privacy
 from bot.store.sqlite.runs import Runs
@@ -12,5 +13,5 @@ from bot.store.sqlite.scans import Scans
 from bot.store.sqlite.updates import Updates
 
 
-class SqliteStore(Chats, Organisations, Runs, Checkins, Scans, Updates, Privacy):
+class SqliteStore(Chats, Organisations, Runs, Checkins, Scans, Updates, Privacy, Networks):
     """Every chat's data in one SQLite file (`SqliteStore.open(path)`)."""

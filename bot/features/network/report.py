@@ -1,0 +1,111 @@
+"""Across the network: the five conditions averaged over every linked partnership (only
+scans with three or more respondents, as the group itself saw them) as a chart, and an
+export for the coordinator's own reporting, CSV and XLSX, one row per partnership.
+Neither holds a name or free text: only group titles, counts, averages and dates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from datetime import datetime
+from statistics import mean
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+
+from bot.core.i18n import Texts
+from bot.features.network.facts import Facts
+
+COLUMNS = ("partnership", "phase", "phases", "done", "days_since_activity",
+           "last_checkin", "checkin_respondents", "goal_yes", "goal_partly", "goal_no",
+           "continue", "adjust", "pause", "stop", "last_scan", "scan_respondents",
+           "scan_average", "weakest_condition", "alerts", "summaries_shared")
+
+
+def averages(facts: list[Facts]) -> tuple[dict[str, float], int]:
+    """Each condition's mean over the partnerships whose last scan may be shown, and how
+    many partnerships that is."""
+    shown = [f for f in facts if f.scan_averages]
+    conditions: list[str] = []
+    for f in shown:
+        conditions += [c for c in f.scan_averages if c not in conditions]
+    return ({c: mean(f.scan_averages[c] for f in shown if c in f.scan_averages)
+             for c in conditions}, len(shown))
+
+
+def rows(facts: list[Facts], zone: str) -> list[list[object]]:
+    def day(moment: datetime | None) -> str:
+        return moment.astimezone(ZoneInfo(zone)).date().isoformat() if moment else ""
+
+    found = []
+    for f in facts:
+        average = f.scan_average
+        found.append([
+            f.title, f.phase or "", f.phases, f.done, f.idle_days, day(f.checkin_at),
+            f.checkin_answers if f.checkin_at else "", f.goal["yes"], f.goal["partly"],
+            f.goal["no"], f.go_on["go"], f.go_on["adjust"], f.go_on["pause"],
+            f.go_on["stop"], f.scan_number or "", f.scan_respondents if f.scan_number else "",
+            round(average, 2) if average is not None else "", f.scan_weakest or "",
+            " ".join(f.alerts), f.share])
+    return found
+
+
+def to_csv(facts: list[Facts], zone: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(facts, zone))
+    return out.getvalue().encode("utf-8-sig")  # the BOM: spreadsheets read UTF-8 then
+
+
+def to_xlsx(facts: list[Facts], zone: str, title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "network"
+    sheet.append(list(COLUMNS))
+    for row in rows(facts, zone):
+        # A title starting with "=" would be read as a formula: keep it text.
+        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def chart(t: Texts, name: str, facts: list[Facts], today: str) -> bytes | None:
+    """A bar per condition on the 1-5 scale, the weakest marked; None without scans."""
+    found, count = averages(facts)
+    if not found:
+        return None
+    from matplotlib import colormaps
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    labels = [t.key(f"scan.{c}.title") for c in found]
+    values = list(found.values())
+    weakest = min(range(len(values)), key=lambda i: values[i])
+    figure = Figure(figsize=(8, 1.2 + 0.8 * len(values)), dpi=150, facecolor="white")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    colour = colormaps["viridis"](0.25)
+    bars = axes.barh(range(len(values)), [v - 1 for v in values], left=1, color=colour)
+    bars[weakest].set_hatch("//")
+    bars[weakest].set_edgecolor("white")
+    for i, value in enumerate(values):
+        text = format_decimal(value, format="0.0", locale=t.locale)
+        axes.text(value + 0.05, i, text + (" ⚠" if i == weakest else ""), va="center")
+    axes.set_yticks(range(len(values)), labels)
+    axes.invert_yaxis()
+    axes.set_xlim(1, 5.4)
+    axes.set_xticks([1, 2, 3, 4, 5])
+    axes.spines[["top", "right"]].set_visible(False)
+    title = t._("Five conditions across {name}: {n} partnerships · {date}",
+                name=name, n=count, date=today)
+    axes.set_title(textwrap.fill(title, 80), loc="left", fontsize=11)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()

@@ -1,0 +1,44 @@
+"""Which store a DATABASE_URL names, and the URL as it may be shown (never its password).
+Imports no driver: the settings read it before any store is opened."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+SCHEMES = ("postgresql://", "postgres://")  # hosts spell it either way
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached (or refuses us); the message names DATABASE_URL and
+    never its password."""
+
+
+def is_postgres(target: object) -> bool:
+    return isinstance(target, str) and target.lower().startswith(SCHEMES)
+
+
+def redacted(url: str) -> str:
+    """The URL with its password (if any) replaced by ***."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        user = parts.username or ""
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    except ValueError:
+        return url.split("://", 1)[0] + "://…"  # unreadable: show nothing of it
+
+
+def check(url: str) -> str | None:
+    """What is wrong with a PostgreSQL URL at first sight (None: worth trying)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError as exc:
+        return str(exc)
+    if not parts.hostname and "host=" not in parts.query:
+        return "it names no host"
+    if not parts.path.strip("/"):
+        return "it names no database (…/NAME at the end)"
+    return None
