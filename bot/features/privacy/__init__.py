@@ -70,8 +70,14 @@ class Privacy(Feature):
             "and keep the collaboration on track.\n\n"
             "I do not read or store ordinary conversation in the group: I only see commands, "
             "button presses and replies to my own questions.\n\n"
-            "Nothing is shared between chats or with anyone else. The data stays on the "
+            "Nothing is shared between chats or with anyone else, unless your admins link "
+            "this group to a coordinator's network (below). The data stays on the "
             "server of whoever runs this bot.") + "\n\n" + t._(
+            "🧭 Linked to a network with /netwerk, the network's coordinators see this "
+            "group's name, its phase and progress, the last check-in as counts and the last "
+            "scan's averages (with three or more taking part), never who answered what, "
+            "names or typed text, unless the admins also chose to share the summaries. "
+            "/netwerk los ends it at once.") + "\n\n" + t._(
             "Admins can download everything I hold for this chat with /export, and delete it "
             "all with /forget.") + "\n\n" + t._(
             "🕶 In an anonymous scan I keep no link between a score and a person. While it is "
