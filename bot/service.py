@@ -105,9 +105,12 @@ class Service:
                 "as a reply to the question?"))
         return await self._handle(update_id, ref, actor, None, work, within)
 
-    def inline(self, query: str, language_code: str | None) -> list[InlineTip]:
-        """Inline results (`@bot fondsen` in any chat): tips only, never a group's data."""
-        return self.tips.inline(query, pick_language(language_code, self.language))
+    def inline(self, query: str, language_code: str | None, offset: str = "") -> tuple[
+            list[InlineTip], str]:
+        """Inline results (`@bot fondsen` in any chat): tips only, never a group's data; one
+        page from `offset`, and the next page's offset ("" after the last)."""
+        return self.tips.inline_page(query, pick_language(language_code, self.language),
+                                     offset)
 
     async def sent_many(self, shown: list[tuple[int, Reply, int]]) -> None:
         """The adapter showed these replies as (chat id, reply, message id): remember

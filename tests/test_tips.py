@@ -128,6 +128,25 @@ async def test_inline_mode_offers_tips_only(bot, fake, group):
     assert not fake.errors, fake.errors
 
 
+async def test_inline_results_come_a_page_at_a_time(bot, fake, group):
+    """Telegram asks for the next page with the offset the bot gave; the pages together
+    are every tip once, and the last page says there is no more."""
+    anna = group.member("Anna", lang="nl")
+    seen, offset, pages = [], "", 0
+    while True:
+        query_id = await anna.asks_inline("", offset=offset)
+        await fake.wait_for(lambda q=query_id: q in fake.inline_answers)
+        answer = fake.inline_answers[query_id]
+        seen += [result["id"] for result in answer["results"]]
+        pages += 1
+        offset = answer.get("next_offset") or ""
+        if not offset:
+            break
+    assert pages > 1 and len(answer["results"]) <= 10
+    assert len(seen) == len(set(seen)) == min(50, len(bot.running.service.tips.library.tips))
+    assert not fake.errors, fake.errors
+
+
 async def test_the_tip_button_on_a_question(bot, fake, group):
     anna = group.member("Anna", lang="nl")
     await anna.sends("/proces")

@@ -365,6 +365,8 @@ class ApiMethods(_Base):
         if query_id not in self._open_queries.get("inline_query", set()):
             raise bad_request(QUERY_INVALID)
         check_inline_results(p.get("results"))
+        if len(str(p.get("next_offset") or "").encode()) > 64:  # Bot API: at most 64 bytes
+            raise bad_request("NEXT_OFFSET_INVALID")
         self._open_queries["inline_query"].discard(query_id)
         self.inline_answers[query_id] = dict(p)
         return True

@@ -39,6 +39,7 @@ from bot.adapters.telegram.handlers import (
     on_other,
     on_text,
 )
+from bot.adapters.telegram.http import AiohttpRequest
 from bot.adapters.telegram.limiter import GroupPaces, Pace, ResilientLimiter
 from bot.config import Settings
 from bot.core.i18n import LANGUAGES
@@ -61,6 +62,7 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
                                         pace=Pace(), groups=GroupPaces()) \
             if settings.rate_limit \
             else ResilientLimiter(max_retries=3, overall_max_rate=0, group_max_rate=0)
+    http = (AiohttpRequest(POOL), AiohttpRequest(1))
     app = (
         ApplicationBuilder()
         .token(settings.token or "")
@@ -68,14 +70,15 @@ def build(settings: Settings, service: Service, rate_limiter: ResilientLimiter |
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
         .rate_limiter(rate_limiter)
-        # httpcore checks every pooled connection on each request, so PTB's default of
-        # 256 connections costs more CPU than it saves; 8 keep up with Telegram's pace.
-        .connection_pool_size(POOL)
-        .pool_timeout(10)
+        # aiohttp instead of PTB's httpx (http.py says why); 8 pooled connections keep up
+        # with Telegram's pace, and long polling has its own so it never waits for one.
+        .request(http[0])
+        .get_updates_request(http[1])
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .build()
     )
     app.bot_data["service"] = service
+    app.bot_data["http"] = http  # closed by the runner also when start-up fails
     app.bot_data["admins"] = {}
     app.bot_data["tick_lock"] = asyncio.Lock()
     if tick_seconds:

@@ -108,13 +108,20 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`@bot fondsen` in any chat: matching tips from the library."""
     query = update.inline_query
     service: Service = context.bot_data["service"]
+    # a page at a time: Telegram asks for the next (next_offset) as the list scrolls, and
+    # ten tips are a fifth of the bytes to build, send and parse of all fifty
+    tips, next_offset = service.inline(query.query, query.from_user.language_code,
+                                       query.offset)
     results = [
         InlineQueryResultArticle(
             id=tip.id, title=tip.title, description=tip.description,
             input_message_content=InputTextMessageContent(tip.html, parse_mode="HTML"))
-        for tip in service.inline(query.query, query.from_user.language_code)
+        for tip in tips
     ]
-    await query.answer(results, cache_time=300, is_personal=False)
+    # None, not "": PTB 22 sends an empty next_offset as "[]", which a client would send
+    # back as the offset of a page that does not exist
+    await query.answer(results, cache_time=300, is_personal=False,
+                       next_offset=next_offset or None)
 
 
 def _for_us(message: Message | None, bot_id: int) -> tuple[bool, int | None]:
