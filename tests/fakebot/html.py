@@ -117,7 +117,7 @@ def parse_html(source: str) -> tuple[str, list[dict]]:
             continue
         if c != "<":
             out.append(c)
-            u16 += utf16_len(c)
+            u16 += 2 if ord(c) > 0xFFFF else 1  # utf16_len of one character
             i += 1
             continue
         begin = i
@@ -290,9 +290,13 @@ def _clean(text: str, entities: list[dict]) -> tuple[str, list[dict]]:
     out: list[str] = []
     u16 = 0
     for ch in text:
-        width = utf16_len(ch)
-        if not _REMOVED.match(ch):
-            if ord(ch) < 32 and ch != "\n":
+        code = ord(ch)
+        width = 2 if code > 0xFFFF else 1  # utf16_len of one character
+        if code < 0x80 and code != 13:  # ASCII: only control characters change (cheap path)
+            out.append(" " if code < 32 and ch != "\n" else ch)
+            u16 += 1
+        elif not _REMOVED.match(ch):
+            if code < 32 and ch != "\n":
                 ch = " "
             out.append(ch)
             u16 += width

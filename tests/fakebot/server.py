@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import itertools
 import json
 import math
@@ -31,6 +30,7 @@ from .state import (
     ChatState,
     StoredMessage,
     UploadedFile,
+    clone,
     update_kind,
 )
 from .validate import ApiError, bad_request, too_many_requests
@@ -420,7 +420,7 @@ class FakeTelegram(World, ApiMethods):
                 if update_kind(u) in self._allowed or update_kind(u) not in UPDATE_TYPES
             ]
             if self._updates or loop.time() >= deadline or self._closing or gone.is_set():
-                return copy.deepcopy(self._updates[:limit])
+                return clone(self._updates[:limit])
             if generation != self._poll_generation:
                 raise ApiError(409, _DEFAULT_DESCRIPTIONS[409])
             try:

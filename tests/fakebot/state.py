@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 ANONYMOUS_ADMIN = {
@@ -62,6 +61,16 @@ RESTRICTED_RIGHTS = {
 MEMBER_STATUSES = {"creator", "administrator", "member", "restricted", "left", "kicked"}
 
 
+def clone(value):
+    """A deep copy of JSON-shaped data (dicts, lists, scalars): what copy.deepcopy does for
+    the fake's messages and updates, at a fraction of its cost (no memo, no reduce)."""
+    if type(value) is dict:
+        return {key: clone(item) for key, item in value.items()}
+    if type(value) is list:
+        return [clone(item) for item in value]
+    return value
+
+
 def update_kind(update: dict) -> str:
     """``"message"``, ``"callback_query"``, ... : the one field of an update besides its id."""
     return next((k for k in update if k != "update_id"), "")
@@ -85,7 +94,7 @@ class StoredMessage:
     deleted: bool = False
 
     def snapshot(self) -> dict:
-        return copy.deepcopy(self.message)
+        return clone(self.message)
 
 
 @dataclass

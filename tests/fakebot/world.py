@@ -5,11 +5,17 @@ A mixin of :class:`fakebot.server.FakeTelegram`.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .state import MEMBER_STATUSES, MESSAGE_UPDATES, ChatState, StoredMessage, update_kind
+from .state import (
+    MEMBER_STATUSES,
+    MESSAGE_UPDATES,
+    ChatState,
+    StoredMessage,
+    clone,
+    update_kind,
+)
 from .validate import bad_request, forbidden
 
 if TYPE_CHECKING:
@@ -152,7 +158,7 @@ class World(_Base):
 
     def push_update(self, update: dict) -> int:
         """Queue an update for getUpdates (wakes long polls); returns its update_id."""
-        update = copy.deepcopy(update)
+        update = clone(update)
         update.setdefault("update_id", self._next_update_id)
         self._next_update_id = max(self._next_update_id, update["update_id"] + 1)
         kind = update_kind(update)
@@ -210,9 +216,9 @@ class World(_Base):
         if gone := message.get("left_chat_member"):
             state.members[gone["id"]] = "left"
         if edited and (stored := state.live(message["message_id"])):
-            stored.message = copy.deepcopy(message)
+            stored.message = clone(message)
         else:
-            state.add(StoredMessage(copy.deepcopy(message), by_bot=False))
+            state.add(StoredMessage(clone(message), by_bot=False))
 
     @property
     def confirmed_offset(self) -> int:
@@ -222,7 +228,7 @@ class World(_Base):
     @property
     def pending_updates(self) -> list[dict]:
         """Updates not yet confirmed by the bot."""
-        return copy.deepcopy(self._updates)
+        return clone(self._updates)
 
     def _chat(self, chat_id: Any, *, write: bool = False) -> ChatState:
         """The chat a method is about, checked the way Telegram checks it."""
