@@ -33,13 +33,17 @@ def asks_typing(message: dict) -> bool:
 
 
 # Steps a test may go past without answering them: the Verkennen steps each organisation
-# answers for itself, the decision points and Kennismaken, and "ready" before the start.
-# Waiting for a later question, the helpers press *next* on these, and at the go / not
-# yet / no gate every member says go, as a group in a hurry would. A test that wants
-# them answers them itself (tests/test_coaching.py).
+# answers for itself, the decision points and Kennismaken; in Delen the problem before the
+# ambition, each organisation's recognition of it and the shared interests; the
+# Overeenkomen steps on money, decisions, reachability, the outside world, the end and
+# the boards' approval; and "ready" before the start. Waiting for a later question, the
+# helpers press *next* on these, and at the go / not yet / no gate every member says go,
+# as a group in a hurry would. A test that wants them answers them itself
+# (tests/test_coaching.py).
 PASSABLE = {"why", "asked", "internal_needs", "introduce", "time_plan", "hands_plan",
-            "budget_plan", "best_way", "best_way_doubt", "go", "go_needed", "ready",
-            "not_ready"}
+            "budget_plan", "best_way", "best_way_doubt", "go", "go_needed", "problem",
+            "ambition_fit", "ambition_gap", "shared_interests", "money", "decisions",
+            "reachable", "outside", "end_date", "ending", "approval", "ready", "not_ready"}
 
 
 def step_of(message: dict) -> Step | None:

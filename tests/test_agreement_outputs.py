@@ -31,19 +31,25 @@ TASKS = ("De Linde zorgt voor de zaal, koffie en thee, de sleutel en de schoonma
          "afloop, en zet de tafels klaar. ") * 4
 # What the group answers; a pair is (Buurthuis, Voedselbank), None leaves that one open.
 ANSWERS: dict[str, object] = {
-    "why": ["renew", "audience"], "with_whom": "De voedselbank om de hoek",
-    "asked": "together", "internal": ("yes", "partly"),
+    "why": (["renew", "audience"], ["costs"]), "with_whom": "De voedselbank om de hoek",
+    "asked": ("together", "were_asked"), "internal": ("yes", "partly"),
     "introduce": ("Buurthuis voor de hele wijk", "Wij delen voedselpakketten uit"),
     "bring": ("Een zaal en koffie", "Vrijwilligers en een bus"),
     "get": ("Nieuwe bezoekers", "Meer bekendheid"), "practical": (["time"], ["budget"]),
     "best_way": ("yes", "yes"), "kind": "recurring", "go": ("go", "go"),
     "ambition": "Niemand in de wijk eet alleen", "problem": "Eenzaamheid onder ouderen",
+    "ambition_fit": (5, 4), "shared_interests": "Meer bezoekers voor allebei",
     "expectations": ("Open communicatie", "Op tijd laten weten wat er kan"),
     "roles": OTHER, "success": "Elke week 30 buren aan tafel",
     "target_group": "Twee buren zitten in de werkgroep",
     "goals": "Elke week een open tafel voor 30 buren",
     "tasks": (TASKS, "Voedselbank levert de soep"),
     "commitment": ("Vier uur per week en de zaal", None),
+    "money": "De Linde beheert de kas", "decisions": "Eerst de contactpersonen, dan de besturen",
+    "reachable": ("Anna, dinsdag en donderdag", "Carla, doordeweeks; anders Piet"),
+    "outside": "Samen in de wijkkrant, met beide logo's",
+    "end_date": "1 september 2028", "ending": "Een vrijwilligersteam neemt het over",
+    "approval": ("approved", "planned"),
     "contact": ("Anna, 06-12345678", "Carla, carla@voedselbank.example"),
     "channels": ["group_chat", "email"], "frequency": "biweekly",
     "milestones": "Flyer klaar 1 maart 2027\nEerste open tafel 15-03-2027\n"
@@ -217,6 +223,7 @@ async def test_the_calendar_has_every_date_and_the_check_ins(bot, fake, group, c
         "Mijlpalen en data: Tussenstand": [date(2027, 10, 1)],
         "Evaluatiemomenten: Tussenevaluatie": [date(2027, 12, 1)],
         "Evaluatiemomenten: eindevaluatie": [date(2028, 6, 30)],
+        "Einddatum van de samenwerking": [date(2028, 9, 1)],
         "Check-in van de samenwerking": [date(2027, 6, 1)],  # agreed, not yet planned
     }, days
     start = found["Startdatum van de samenwerking"][0]
@@ -301,7 +308,7 @@ def test_a_calendar_naming_a_step_it_cannot_read_stops_at_load(tmp_path):
     caught at start-up, with the line."""
     path = tmp_path / "process.yaml"
     text = (FLOWS / "process.yaml").read_text(encoding="utf-8")
-    old = "calendar: [start, milestones, evaluation, first_eval]"
+    old = "calendar: [start, milestones, evaluation, first_eval, end_date]"
     assert old in text
     path.write_text(text.replace(old, "calendar: [start, frequency, evaluatie]"))
     with pytest.raises(FlowError) as error:

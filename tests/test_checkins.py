@@ -109,7 +109,7 @@ async def test_revisit_delen_from_a_summary(bot, fake, group, clock):
     await carla.presses(summary, "↩️ Terug naar de fase Delen")
     await group.bot_says(containing="Fase 2/4 · Delen")
     run = await bot.repo.latest_run(group.id, "process")
-    assert run.state == "ambition"
+    assert run.state == "problem"  # Delen starts with the problem (issue 17)
 
 
 async def test_a_round_missed_while_down_is_sent_once(bot, fake, group, clock):

@@ -33,11 +33,17 @@ async def test_members_answer_and_buttons_are_numbered(tmp_path):
     await console.handle("/proces")
     await console.handle("De Linde, Voedselbank")  # answers the open question
     assert any("Bij welke organisatie horen jullie" in line for line in output)
+    # Why is asked per organisation (issue 17): Anna answers for hers.
+    linde = next(i for i, (b, _) in enumerate(console.buttons, 1) if "De Linde" in b.label)
+    await console.handle(str(linde))
     first = next(i for i, (b, _) in enumerate(console.buttons, 1) if "Nieuwe" in b.label)
     await console.handle(str(first))  # tick the first reason: only Anna sees her tick
     assert "Jouw keuze: 🔄 Nieuwe activiteiten" in output[-1]
     done = next(i for i, (b, _) in enumerate(console.buttons, 1) if "Klaar" in b.label)
     await console.handle(str(done))
+    # The Voedselbank has not answered; Anna takes the group on to the next question.
+    following = next(i for i, (b, _) in enumerate(console.buttons, 1) if "Volgende" in b.label)
+    await console.handle(str(following))
     await console.handle("/as Bram")
     await console.handle("Wij kennen elkaar al jaren")
     run = await repo.latest_run(-1, "process")

@@ -100,7 +100,7 @@ async def test_other_is_answered_by_its_explanation(bot, fake, group):
     await bram.replies(ask, "We wisselen per activiteit af")
     # The conditional "who leads" question is not asked, and the count knows it.
     success = await question(group, "success")
-    assert "vraag 5 van 6" in success.text and "▰▰▰▰▰▱\n" in success.text
+    assert "vraag 7 van 8" in success.text and "▰▰▰▰▰▰▰▱\n" in success.text
     assert await stored(bot, group, "roles") == [
         ("Bram", "Buurthuis", "other", "We wisselen per activiteit af")]
     await anna.presses(success, "➡️ Volgende")

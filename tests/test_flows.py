@@ -213,3 +213,25 @@ def test_rounds_and_scans_have_lifecycles_too():
                                   (SCAN, "closed", "close")):
         with pytest.raises(MachineError):
             machine.move(status, move)
+
+
+def test_overeenkomen_fits_the_kind_of_collaboration_and_its_agreement_shows_every_step():
+    """A short activity gets the unconditional steps, a project also those for [project,
+    recurring], a recurring collaboration also the check-in rhythm (issue 17, item 5);
+    every Overeenkomen step has its place in the agreement, and the end date goes into the
+    calendar (item 4)."""
+    flow = load_all(known_tips=TIPS.ids())["process"]
+    steps = flow.phase("overeenkomen").steps
+    assert all(s.when is None or s.when.step == "kind" for s in steps)
+    assert {s.when.values for s in steps if s.when} == {("project", "recurring"), ("recurring",)}
+    assert flow.step("frequency").when.values == ("recurring",)
+    assert flow.checkin_rhythm[0] == "frequency" and "other" in flow.step("frequency").choices
+    in_agreement = {s for _, ids in flow.agreement for s in ids}
+    assert {s.id for s in steps} <= in_agreement
+    assert "end_date" in flow.calendar and flow.step("end_date").kind == "date"
+    assert flow.step("approval").scope == "organisation"
+    # Verkennen: each organisation says for itself why, and whether it asked or was asked.
+    assert flow.step("why").scope == flow.step("asked").scope == "organisation"
+    # Delen: the problem before the ambition, the ambition before success.
+    order = [s.id for s in flow.phase("delen").steps]
+    assert order.index("problem") < order.index("ambition") < order.index("success")

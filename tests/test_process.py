@@ -53,9 +53,11 @@ async def test_the_whole_process(bot, fake, group):
     assert "Nog open" in summary.text and "Voedselbank Noord" in summary.text
     assert "overgeslagen" in summary.text
 
-    # Delen: a tricky answer, then a pause and a restart of the whole application.
+    # Delen: the problem, a tricky answer, then a pause and a restart of the whole
+    # application.
+    await answer(group, carla, "problem")
     await answer(group, anna, "ambition", TRICKY)
-    pause_at = await question(group, "problem")
+    pause_at = await question(group, "ambition_fit")
     await bram.presses(pause_at, "⏸ Pauze")
     await group.bot_says(containing="Gepauzeerd")
     stale = await anna.presses(pause_at, "➡️ Volgende")
@@ -64,7 +66,9 @@ async def test_the_whole_process(bot, fake, group):
     await bot.restart()
     await carla.sends("/proces")
     await group.bot_says(containing="Welkom terug")
-    await answer(group, carla, "problem")
+    fit = await answer(group, anna, "ambition_fit", 4)
+    await answer(group, carla, "ambition_fit", 5, on=fit)
+    await answer(group, bram, "shared_interests")
     expectations = await answer(group, anna, "expectations")
     await answer(group, carla, "expectations", on=expectations)
     await answer(group, bram, "roles", "one_leads")
@@ -78,7 +82,9 @@ async def test_the_whole_process(bot, fake, group):
     # Overeenkomen and Uitvoeren, answered by whoever is at hand.
     people = [anna, carla, bram]
     for i, step in enumerate(FLOW.phase("overeenkomen").steps):
-        if step.scope == "organisation":
+        if step.kind == "date":
+            await answer(group, people[i % 3], step.id, "1 december 2027")
+        elif step.scope == "organisation":
             shown = await answer(group, anna, step.id)
             await answer(group, carla, step.id, on=shown)
         else:
