@@ -240,3 +240,13 @@ async def test_an_unreadable_schedule_does_not_hold_up_the_others(bot, fake, clo
     for group in (groups[0], groups[2]):
         await group.bot_says(containing="Check-in")
     assert not [m for m in broken.unread() if "Check-in" in m.text]
+
+
+def test_weekdays_read_as_each_language_writes_them():
+    from bot.core.i18n import texts
+    from bot.features.checkins.wizard import describe
+
+    rule = Rule(every="2weeks", weekday=1, hour=19, minute=30)
+    assert describe(rule, "Europe/Amsterdam", texts("en"), short=True) == \
+        "Every two weeks on Tuesday at 19:30"
+    assert "op dinsdag om 19:30" in describe(rule, "Europe/Amsterdam", texts("nl"), short=True)

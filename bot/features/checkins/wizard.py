@@ -35,8 +35,10 @@ def describe(rule: Rule, timezone: str, t: Texts, *, short: bool = False) -> str
     if rule.every == "month":
         text = t._("Monthly on day {day} at {time}", day=rule.day, time=at)
     else:
+        weekday = t._(WEEKDAY_NAMES[rule.weekday])
+        # mid-sentence Dutch writes weekdays in lower case ("op dinsdag"), English never
         text = t._("{every} on {weekday} at {time}", every=t._(EVERY_NAMES[rule.every]),
-                   weekday=t._(WEEKDAY_NAMES[rule.weekday]).lower(), time=at)
+                   weekday=weekday if t.language == "en" else weekday.lower(), time=at)
     return text if short else f"{text} ({esc(timezone)})"
 
 
