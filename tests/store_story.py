@@ -9,6 +9,7 @@ from bot.core.clock import FakeClock
 from bot.core.ports import Store
 
 ANNA, BRAM = 7, 8
+COORDINATOR = 9
 
 
 @dataclass
@@ -25,7 +26,8 @@ class Story:
 async def fill_chat(store: Store, clock: FakeClock, chat_id: int = -1,
                     title: str = "Samen Sterk") -> Story:
     """Everything a group leaves behind: organisations, members, a run with answers (one
-    with a note, one skipped), a prompt, a draft, a schedule, a check-in, a scan."""
+    with a note, one skipped), a prompt, a draft, a schedule, a check-in, a scan, a link
+    to a network (Anna linked it; its coordinator is someone else)."""
     now = clock.now()
     async with store.transaction():
         await store.ensure_chat(chat_id, "group", title, "nl", "Europe/Amsterdam", now)
@@ -53,4 +55,6 @@ async def fill_chat(store: Store, clock: FakeClock, chat_id: int = -1,
         await store.add_scan_score(scan.id, chat_id, ANNA, "Anna", club, "trust", 4, None, now)
         await store.add_scan_score(scan.id, chat_id, ANNA, "Anna", club, "trust", None,
                                    "Meer overleg", now)
+        network = await store.add_network("Welzijn", COORDINATOR, COORDINATOR, now)
+        await store.link_chat(network.id, chat_id, ANNA, now)
     return Story(chat_id, club, koor, run.id, answer, checkin, scan.id)

@@ -43,7 +43,7 @@ async def test_the_wizard_plans_by_buttons_for_admins_only(bot, fake, group):
     carla = group.member("Carla", lang="nl")
     await anna.sends("/checkin")
     overview = await group.bot_says(containing=NL._("No check-ins are planned yet."))
-    assert overview.buttons == [["Wekelijks", "Om de week"],
+    assert overview.buttons == [["Wekelijks", "Om de twee weken"],
                                 ["Elke vier weken", "Maandelijks"], ["🔕 Uit"]]
     refused = await carla.presses(overview, "Wekelijks")
     assert await group.callback_answer(refused) == NL._("Only the group's admins can do that.")
@@ -110,14 +110,14 @@ async def test_the_agreed_rhythm_is_offered_until_a_schedule_is_set(bot, fake, g
             await bot.repo.add_answer(run.id, group.id, step, anna.id, "Anna", None, value, now)
     await anna.sends("/checkin")
     overview = await group.bot_says(containing=NL._("No check-ins are planned yet."))
-    label = "✨ Zoals afgesproken: Om de week op dinsdag om 10:00"
+    label = "✨ Zoals afgesproken: Om de twee weken op dinsdag om 10:00"
     assert overview.buttons[0] == [label]
     await anna.presses(overview, label)
     await overview.edited(containing="Check-ins gepland")
     schedule = await bot.repo.schedule(group.id)
     assert Rule.from_json(schedule.rule) == Rule("2weeks", 1, 3)
     await anna.sends("/checkin")
-    planned = await group.bot_says(containing="Om de week op dinsdag om 10:00")
+    planned = await group.bot_says(containing="Om de twee weken op dinsdag om 10:00")
     assert not any("Zoals afgesproken" in b for row in planned.buttons for b in row)
 
 

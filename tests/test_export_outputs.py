@@ -106,7 +106,7 @@ async def test_the_export_is_complete_data_and_a_document_to_read(bot, fake, gro
     assert (score["score"], score["condition_label"]) == (5, "Gedeelde ambitie")
     schedule = tables["schedules"][0]
     assert json.loads(schedule["rule"])["every"] == "2weeks"
-    assert schedule["rule_label"] == "Om de week op vrijdag om 16:30 (America/Paramaribo)"
+    assert schedule["rule_label"] == "Om de twee weken op vrijdag om 16:30 (America/Paramaribo)"
     assert row(tables["members"], name="Carla")["organisation_label"] == "Voedselbank"
 
     # The Markdown: labels as members saw them, never the ids behind them.
@@ -125,7 +125,7 @@ async def test_the_export_is_complete_data_and_a_document_to_read(bot, fake, gro
     assert "tijden in America/Paramaribo" in markdown
     # The schedule and the check-in.
     assert "## Check-ins" in markdown
-    assert "Schema: Om de week op vrijdag om 16:30 (America/Paramaribo)" in markdown
+    assert "Schema: Om de twee weken op vrijdag om 16:30 (America/Paramaribo)" in markdown
     assert "Volgende check-in: 9 januari 2026 om 16:30." in markdown  # 19:30 UTC
     assert "### Check-in van 5 januari 2026 om 06:00" in markdown
     assert "Gesloten op 5 januari 2026 om 06:00." in markdown

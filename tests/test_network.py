@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fakebot.conversation import Group
 
 from bot.core.clock import FakeClock
-from bot.features.network import schedule
+from bot.features.network import consent, schedule
 from bot.features.network.codes import normal
 from bot.features.network.feature import Card, Page
 
@@ -277,3 +277,154 @@ async def test_the_network_chart_and_export_hold_no_names(bot, fake, clock):
     everything = repr(table) + repr(cells)
     for private in ("Anna", "Bram", "Kees", "Lot", "Mo", "geheime", "Petra"):
         assert private not in everything
+
+
+# -- a coordinator's /forgetme, a group's export and /forget, activity, guessing, digest ---
+
+async def test_a_forgotten_coordinator_coordinates_no_more(bot, fake):
+    linde = Group(fake, title="De Linde")
+    anna = linde.member("Anna", admin=True, lang="nl")
+    petra = linde.member("Petra", lang="nl").in_private()
+    rik = linde.member("Rik", lang="nl").in_private()
+    await link(linde, anna, await start_network(petra, "Noord"))  # Petra alone
+    await start_network(rik, "Zuid")  # Rik invites Petra: Zuid is shared
+    await rik.sends("/netwerk")
+    await rik.presses(await rik.chat.bot_says(containing="Jouw netwerken"), "👥 Uitnodigen")
+    invite = CODE.search((await rik.chat.bot_says(containing="uitnodiging")).text)[0]
+    await petra.sends(f"/netwerk {invite}")
+    await petra.chat.bot_says(containing="Je bent nu coördinator van Zuid")
+    noord = (await bot.repo.networks_of(petra.id))[0].id
+
+    await petra.sends("/mydata")
+    mine = await petra.chat.bot_says(containing="Wat ik over jou bewaar")
+    assert "coördinator van het netwerk Noord (1 gekoppelde" in mine.text
+    await petra.sends("/vergeetmij")
+    confirm = await petra.chat.bot_says(containing="Jou vergeten?")
+    assert "enige coördinator van Noord" in confirm.text
+    assert "geen coördinator meer van Zuid" in confirm.text
+    await petra.presses(confirm, "🗑 Ja, vergeet mij")
+    done = await confirm.edited(containing="Klaar")
+    assert "Het netwerk Noord is gewist" in done.text
+    assert "geen coördinator meer van Zuid" in done.text
+
+    assert await bot.repo.networks_of(petra.id) == []
+    assert await bot.repo.network(noord) is None
+    assert [c.user_id for c in await bot.repo.coordinators(
+        (await bot.repo.networks_of(rik.id))[0].id)] == [rik.id]
+    await anna.sends("/netwerk")
+    await linde.bot_says(containing="aan geen enkel netwerk gekoppeld")
+    await petra.sends("/overzicht")
+    assert "Noord" not in (await petra.chat.bot_says()).text
+    await rik.sends("/overzicht")
+    await rik.chat.bot_says(containing="Netwerk Zuid")
+
+
+async def test_a_groups_export_holds_its_network_links_and_forget_removes_them(bot, fake):
+    import json
+
+    linde = Group(fake, title="De Linde")
+    anna = linde.member("Anna", admin=True, lang="nl")
+    petra = linde.member("Petra", lang="nl").in_private()
+    await link(linde, anna, await start_network(petra, "Noord"))
+    await anna.sends("/export")
+    data = json.loads((await linde.bot_says(containing="als data (JSON)")).document.data)
+    (row,) = data["tables"]["network_links"]
+    assert (row["network_label"], row["linked_by"], row["unlinked_at"]) == \
+        ("Noord", anna.id, None)
+    text = (await linde.bot_says(containing="om te lezen")).document.data.decode()
+    networks = text[text.index("## Netwerken"):]
+    assert "**Noord**: gekoppeld op" in networks and "door Anna" in networks
+    assert "samenvattingen niet gedeeld" in networks
+
+    await anna.sends("/vergeet")
+    confirm = await linde.bot_says(containing="Alles wissen?")
+    await anna.presses(confirm, "🗑 Ja, wis alles")
+    await confirm.edited(containing="gewist")
+    assert await bot.repo.count("network_links", linde.id) == 0
+    assert "0 gekoppelde" in await overview(petra)
+
+
+async def test_check_ins_the_clock_sends_count_as_activity(bot, fake, clock: FakeClock):
+    monday = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
+    clock.set(monday)
+    linde = Group(fake, title="De Linde")
+    anna = linde.member("Anna", admin=True, lang="nl")
+    petra = linde.member("Petra", lang="nl").in_private()
+    await link(linde, anna, await start_network(petra, "Noord"))
+    await anna.sends("/checkin wekelijks maandag 10:00")
+    await linde.bot_says(containing="Check-ins gepland")
+    for week in range(5):  # five Mondays on which only the clock speaks in the group
+        clock.set(monday + timedelta(weeks=week, hours=1))
+        assert await bot.running.tick() >= 1
+    assert (await bot.repo.open_checkin_of(linde.id)).opened_at == clock.now()
+    clock.advance(days=1)  # four weeks and a day since anyone wrote in the group
+    seen = await overview(petra)
+    assert "gisteren actief" in seen, seen
+    assert "weken niets gebeurd" not in seen
+    assert "niemand beantwoordde de laatste check-in" in seen
+
+
+async def test_guessing_link_codes_stops_after_five_wrong_ones(bot, fake, clock: FakeClock):
+    linde = Group(fake, title="De Linde")
+    anna = linde.member("Anna", admin=True, lang="nl")
+    petra = linde.member("Petra", lang="nl").in_private()
+    code = await start_network(petra, "Noord")
+    wrong = "ABCDE-FGHJK" if code != "ABCDE-FGHJK" else "ABCDE-FGHJL"
+    await anna.sends("/netwerk hallo")  # not a code: no guess
+    assert "ken ik niet" in (await linde.bot_says()).text
+    for _ in range(4):
+        await anna.sends(f"/netwerk {wrong}")
+        assert "ken ik niet" in (await linde.bot_says()).text
+    clock.advance(minutes=30)
+    await anna.sends(f"/netwerk {wrong}")  # the fifth within the hour
+    assert "Wacht een uur" in (await linde.bot_says()).text
+    await anna.sends(f"/netwerk {code}")  # now even the right one waits
+    assert "vraag intussen de coördinator om een verse code" in \
+        (await linde.bot_says()).text
+    forged = consent.Link(linde.id, normal(code)).encode()
+    assert "Wacht een uur" in await press_data(linde, anna, forged)
+    clock.advance(minutes=30)  # the first four are an hour old: one more try
+    await link(linde, anna, code)
+
+    # Invitations in a private chat count the same way.
+    rik = linde.member("Rik", lang="nl").in_private()
+    for _ in range(4):
+        await rik.sends(f"/netwerk {wrong}")
+        assert "ken ik niet" in (await rik.chat.bot_says()).text
+    await rik.sends(f"/netwerk {wrong}")
+    assert "Wacht een uur" in (await rik.chat.bot_says()).text
+
+
+async def test_the_digest_names_a_group_that_unlinked(bot, fake, clock: FakeClock):
+    clock.set(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))  # a Monday
+    linde, noord = Group(fake, title="De Linde"), Group(fake, title="Voedselbank Noord")
+    anna = linde.member("Anna", admin=True, lang="nl")
+    bram = noord.member("Bram", admin=True, lang="nl")
+    petra = linde.member("Petra", lang="nl").in_private()
+    code = await start_network(petra, "Utrecht")
+    await link(linde, anna, code)
+    await link(noord, bram, code)
+    await petra.sends("/netwerk weekoverzicht woensdag 8:30")
+    await petra.chat.bot_says(containing="elke woensdag om 08:30")
+    clock.set(datetime(2026, 1, 7, 7, 30, tzinfo=UTC))
+    assert await bot.running.tick() == 1
+    first = await petra.chat.bot_says(containing="Weekoverzicht · Utrecht")
+    assert "2 gekoppelde samenwerkingen." in first.text and "ontkoppeld" not in first.text
+
+    clock.advance(days=1)
+    await bram.sends("/netwerk los")
+    await noord.bot_says(containing="volgende weekoverzicht meldt alleen")
+    clock.set(datetime(2026, 1, 14, 7, 30, tzinfo=UTC))
+    assert await bot.running.tick() == 1
+    second = await petra.chat.bot_says(containing="Weekoverzicht · Utrecht")
+    assert "Voedselbank Noord is ontkoppeld van het netwerk" in second.text
+    assert "Nu 1 gekoppelde samenwerkingen, bij het vorige weekoverzicht 2" in second.text
+    assert "Bram" not in second.text
+    clock.set(datetime(2026, 1, 21, 7, 30, tzinfo=UTC))
+    assert await bot.running.tick() == 1
+    third = await petra.chat.bot_says(containing="Weekoverzicht · Utrecht")
+    assert "ontkoppeld" not in third.text and "1 gekoppelde samenwerkingen." in third.text
+    assert await bot.repo.count("network_links", noord.id) == 1  # kept for the digest
+    clock.set(datetime(2026, 2, 9, 9, 0, tzinfo=UTC))  # 30 days after unlinking
+    await bot.running.tick()
+    assert await bot.repo.count("network_links", noord.id) == 0

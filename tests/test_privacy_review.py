@@ -53,7 +53,8 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "network_codes": {"code_hash": "a link code's hash", "network_id": "", "purpose": "",
                       "expires_at": ""},
     "network_links": {"network_id": "", "chat_id": "a group",
-                      "share_summaries": "the group's choice", "linked_at": "the group's"},
+                      "share_summaries": "the group's choice", "linked_at": "the group's",
+                      "unlinked_at": "the group's"},
     "network_coordinators": {"network_id": ""},
 }
 
@@ -112,6 +113,6 @@ def test_the_review_says_where_who_how_long_and_what_deletes():
     assert len(named()) >= 8, "the review's table was not found"
     for needed in ("DATABASE_PATH", "DATABASE_URL", "RETENTION_DAYS", "BOT_DATA_KEY",
                    "/export", "/vergeet", "/vergeetmij", "/mijngegevens", "*Admins*",
-                   "*A linked coordinator*", "*The group's members*",
+                   "*A linked coordinator*", "*The group's members*", "/netwerk los",
                    "**Anonymous scans**", "at least two of its members"):
         assert needed in text, needed

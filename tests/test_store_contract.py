@@ -605,6 +605,7 @@ async def test_forgetting_a_member_anonymises_them_everywhere(store, clock):
     async with store.transaction():
         changed = await store.forget_member(ANNA)
     assert changed == 2 * (1 + 1 + 2)  # per chat: an answer, a check-in answer, two scores
+    assert [r["linked_by"] for r in (await store.export_chat(-1))["network_links"]] == [None]
     assert await store.memberships(ANNA) == [] and await store.answers_by(ANNA) == []
     assert await store.member(-1, ANNA) is None
     assert [m.user_id for m in await store.members(-1)] == [BRAM]
@@ -685,23 +686,92 @@ async def test_links_follow_their_chat_and_are_only_the_linked(store, clock):
         await _chat(store, clock, chat_id)
     async with store.transaction():
         network = await store.add_network("Noord", 7, 7, now)
-        assert await store.link_chat(network.id, -1, now)
-        assert not await store.link_chat(network.id, -1, now)
-        assert await store.link_chat(network.id, -2, now + timedelta(minutes=1))
+        assert await store.link_chat(network.id, -1, ANNA, now)
+        assert not await store.link_chat(network.id, -1, ANNA, now)
+        assert await store.link_chat(network.id, -2, BRAM, now + timedelta(minutes=1))
         await store.set_share_summaries(network.id, -2, True)
     links = await store.network_links(network.id)
     assert [(x.chat_id, x.share_summaries) for x in links] == [(-1, False), (-2, True)]
     assert [x.network_id for x in await store.chat_networks(-2)] == [network.id]
     assert await store.chat_networks(-3) == []
     async with store.transaction():
-        assert await store.unlink_chat(network.id, -1)
-        assert not await store.unlink_chat(network.id, -3)
+        assert await store.unlink_chat(network.id, -1, now)
+        assert not await store.unlink_chat(network.id, -1, now)  # once
+        assert not await store.unlink_chat(network.id, -3, now)
         await store.migrate_chat(-2, -1002)
     assert [x.chat_id for x in await store.network_links(network.id)] == [-1002]
     async with store.transaction():
         await store.forget_chat(-1002)
         await store.ensure_chat(-1002, "supergroup", "Back", "nl", TZ, now)
     assert await store.network_links(network.id) == []  # forgetting takes the link along
+
+
+async def test_an_unlinked_chat_is_shown_to_nobody_and_named_once(store, clock):
+    now = clock.now()
+    for chat_id in (-1, -2):
+        await _chat(store, clock, chat_id)
+    async with store.transaction():
+        network = await store.add_network("Noord", 7, 7, now)
+        await store.link_chat(network.id, -1, ANNA, now)
+        await store.link_chat(network.id, -2, BRAM, now)
+        await store.set_share_summaries(network.id, -1, True)
+        assert await store.unlink_chat(network.id, -1, now + timedelta(days=1))
+        await store.set_share_summaries(network.id, -1, True)  # not while unlinked
+    assert [x.chat_id for x in await store.network_links(network.id)] == [-2]
+    assert await store.chat_networks(-1) == []
+    assert [x.chat_id for x in await store.unlinked_since(network.id, now)] == [-1]
+    assert await store.unlinked_since(network.id, now + timedelta(days=1)) == []
+    (row,) = (await store.export_chat(-1))["network_links"]  # the group's own export
+    assert (row["linked_by"], row["unlinked_at"]) == (ANNA, (now + timedelta(days=1)).isoformat())
+    async with store.transaction():  # linking again: a fresh link, summaries not shared
+        assert await store.link_chat(network.id, -1, BRAM, now + timedelta(days=2))
+    (again,) = [x for x in await store.network_links(network.id) if x.chat_id == -1]
+    assert (again.linked_at, again.share_summaries) == (now + timedelta(days=2), False)
+    assert await store.unlinked_since(network.id, now) == []
+    async with store.transaction():
+        await store.unlink_chat(network.id, -2, now + timedelta(days=3))
+        assert await store.forget_unlinked(now + timedelta(days=3)) == 0  # not yet
+        assert await store.forget_unlinked(now + timedelta(days=4)) == 1
+    assert (await store.export_chat(-2))["network_links"] == []
+    assert [x.chat_id for x in await store.network_links(network.id)] == [-1]
+
+
+async def test_a_chat_exports_and_forgets_its_network_links(store, clock):
+    await fill_chat(store, clock, -1)
+    (row,) = (await store.export_chat(-1))["network_links"]
+    assert (row["chat_id"], row["linked_by"], row["unlinked_at"]) == (-1, ANNA, None)
+    assert row["linked_at"] == clock.now().isoformat()
+    network = row["network_id"]
+    assert [x.chat_id for x in await store.network_links(network)] == [-1]
+    async with store.transaction():
+        await store.forget_chat(-1)
+    assert await store.count("network_links", -1) == 0
+    assert await store.network_links(network) == []
+    assert await store.network(network) is not None  # the coordinator's network stays
+
+
+async def test_forgetting_a_coordinator(store, clock):
+    now = clock.now()
+    await fill_chat(store, clock, -1)
+    await _chat(store, clock, -2)
+    async with store.transaction():
+        alone = await store.add_network("Alleen", ANNA, 70, now)
+        shared = await store.add_network("Samen", ANNA, 70, now)
+        await store.add_coordinator(shared.id, BRAM, 80, now)
+        await store.add_network_code(alone.id, "h1", "link", now + timedelta(days=30))
+        await store.link_chat(alone.id, -2, BRAM, now)
+        await store.link_chat(shared.id, -2, BRAM, now)
+    async with store.transaction():
+        assert await store.forget_member(ANNA) == 1 + 1 + 2  # answers, as before
+    assert await store.networks_of(ANNA) == []
+    assert await store.network(alone.id) is None  # nobody left to coordinate it
+    assert await store.network_code("h1", now) is None
+    assert [x.network_id for x in await store.chat_networks(-2)] == [shared.id]
+    assert [c.user_id for c in await store.coordinators(shared.id)] == [BRAM]
+    assert [n.id for n in await store.networks_of(BRAM)] == [shared.id]
+    (row,) = (await store.export_chat(-1))["network_links"]  # Anna linked it
+    assert row["linked_by"] is None
+    assert await store.network(row["network_id"]) is not None  # someone else's network
 
 
 async def test_digests_come_due_and_move_on(store, clock):

@@ -119,15 +119,7 @@ def test_the_check_notices_a_count_that_does_not_match():
     assert not mismatches("Noem drie dingen: wat jullie willen, hoeveel tijd en geld, en wie.")
 
 
-# The check-in's "three questions" above four is fixed in messages.po by whoever keeps that
-# catalog (issue 17); until it is, this case is known to fail (strict: it must).
-PENDING = any("Iedereen beantwoordt drie vragen met de knoppen" in text
-              for _, text in catalog_texts("messages"))
-MESSAGES = pytest.param("messages", marks=pytest.mark.xfail(
-    PENDING, reason="the check-in's count fix is not in messages.po yet", strict=True))
-
-
-@pytest.mark.parametrize("domain", ["flows", "tips", MESSAGES])
+@pytest.mark.parametrize("domain", ["flows", "tips", "messages"])
 def test_a_stated_number_of_items_matches_the_items_listed(domain):
     wrong = [f"{where}: {problem}" for where, text in catalog_texts(domain)
              for problem in mismatches(text)]

@@ -78,7 +78,9 @@ class Store(Protocol):
         """(chat id, flow, step, value) of everything this person answered."""
 
     async def forget_member(self, user_id: int) -> int:
-        """Anonymise this person's answers everywhere and drop their memberships."""
+        """Anonymise this person's answers everywhere and drop their memberships; they
+        stop coordinating networks (one left without coordinators is deleted, with its
+        codes and links) and links they made no longer name them. How many answers."""
 
     async def set_timezone(self, chat_id: int, timezone: str) -> None: ...
 
@@ -285,10 +287,19 @@ class Store(Protocol):
 
     async def drop_network_code(self, code_hash: str) -> None: ...
 
-    async def link_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
-        """False when the chat was linked already."""
+    async def link_chat(self, network_id: int, chat_id: int, user_id: int,
+                        now: datetime) -> bool:
+        """Linked by this admin; False when the chat was linked already."""
 
-    async def unlink_chat(self, network_id: int, chat_id: int) -> bool: ...
+    async def unlink_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
+        """Shown to nobody from now on; the row stays for `unlinked_since` until the chat
+        links again or `forget_unlinked`."""
+
+    async def unlinked_since(self, network_id: int, since: datetime) -> list[NetworkLink]:
+        """The chats that unlinked after `since` (and did not link again), in that order."""
+
+    async def forget_unlinked(self, before: datetime) -> int:
+        """Delete the rows of chats that unlinked before `before`; how many."""
 
     async def network_links(self, network_id: int) -> list[NetworkLink]:
         """The chats linked to a network, in the order they linked."""

@@ -35,6 +35,7 @@ CHAT_TABLES = {
     "checkin_answers": "chat_id = ?",
     "scans": "chat_id = ?",
     "scan_scores": "chat_id = ?",
+    "network_links": "chat_id = ?",  # which network, since when, who linked (issue 19)
 }
 
 # What `count` may count: the chats' tables and the update ids.

@@ -272,4 +272,13 @@ MIGRATIONS: list[str] = [
     DELETE FROM scan_scores WHERE respondent = -1
         AND scan_id IN (SELECT id FROM scans WHERE anonymous = 1 AND closed_at IS NOT NULL);
     """,
+    # 13 (networks, issue 19): who linked a group to a network (the admin's user id,
+    # emptied by their /forgetme; unknown for links made before), and when it unlinked.
+    # An unlinked group's row is kept, shown to nobody, only so the next weekly digest can
+    # say it unlinked; it goes when the group links again, with the group's /forget, and
+    # 30 days after unlinking.
+    """
+    ALTER TABLE network_links ADD COLUMN linked_by INTEGER;
+    ALTER TABLE network_links ADD COLUMN unlinked_at TEXT;
+    """,
 ]

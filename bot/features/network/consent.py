@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.core.callbacks import Data, button
 from bot.core.context import Ctx, admins_only, esc, not_this_chat
 from bot.core.outcome import Button, Outcome, Reply
-from bot.features.network.codes import digest_of, normal
+from bot.features.network.codes import Guesses, digest_of, normal
 
 
 @button("nwl")
@@ -45,22 +45,43 @@ def what_they_see(ctx: Ctx) -> str:
         "• the last scan's averages and weakest condition (only with three or more "
         "respondents)\n"
         "• an alert when the goal is no longer shared, someone asked to stop, a check-in "
-        "went unanswered or nothing happened for four weeks\n\n"
+        "went unanswered or nothing happened for four weeks\n"
+        "• after you unlink: only that you did, once, in their next weekly digest\n\n"
         "<b>Never:</b> your names, who answered what, or what you typed. Only when you "
         "choose to share your summaries (a separate choice, any time) do they also see "
         "the check-in's \"where to adjust\" remarks, without names.")
 
 
-async def ask(ctx: Ctx, code: str) -> Outcome:
+def wait(ctx: Ctx) -> str:
+    return ctx.t._("🙏 That is a few codes in a row that did not fit. Please wait an hour "
+                   "before trying again, and ask the coordinator for a fresh code in the "
+                   "meantime.")
+
+
+async def _link_code(ctx: Ctx, raw: str | None, guesses: Guesses) -> tuple[int, str] | str:
+    """The network a typed link code is for, or what to answer instead; a wrong code
+    counts towards the chat's limit (and a chat that reached it is not checked)."""
+    if guesses.blocked(ctx.chat.id, ctx.now):
+        return wait(ctx)
+    found = await ctx.repo.network_code(digest_of(raw), ctx.now) if raw else None
+    if found is None or found[1] != "link":
+        if raw and guesses.missed(ctx.chat.id, ctx.now):  # a typo of the form is no guess
+            return wait(ctx)
+        return ctx.t._("That link code is unknown or expired. Ask the coordinator for a new "
+                       "one.")
+    guesses.fitted(ctx.chat.id)
+    return found
+
+
+async def ask(ctx: Ctx, code: str, guesses: Guesses) -> Outcome:
     """`/network CODE` in a group: the consent question, for admins."""
     t = ctx.t
     if not await ctx.is_admin():
         return admins_only(ctx)
     raw = normal(code)
-    found = await ctx.repo.network_code(digest_of(raw), ctx.now) if raw else None
-    if found is None or found[1] != "link":
-        return Outcome().say(t._("That link code is unknown or expired. Ask the coordinator "
-                                 "for a new one."))
+    found = await _link_code(ctx, raw, guesses)
+    if isinstance(found, str):
+        return Outcome().say(found)
     network = await ctx.repo.network(found[0])
     if any(link.network_id == network.id for link in await ctx.repo.chat_networks(ctx.chat.id)):
         return Outcome().say(t._("This group is linked to {name} already.",
@@ -72,18 +93,17 @@ async def ask(ctx: Ctx, code: str) -> Outcome:
     return Outcome([Reply(text, [[Button(t._("✅ Link"), Link(ctx.chat.id, raw).encode())]])])
 
 
-async def link(ctx: Ctx, data: Link, message_id: int | None) -> Outcome:
+async def link(ctx: Ctx, data: Link, message_id: int | None, guesses: Guesses) -> Outcome:
     t = ctx.t
     if data.chat != ctx.chat.id or not ctx.in_group:
         return not_this_chat(ctx)
     if not await ctx.is_admin():
         return admins_only(ctx, pressed=True)
-    found = await ctx.repo.network_code(digest_of(data.code), ctx.now)
-    if found is None or found[1] != "link":
-        return Outcome(toast=t._("That link code is unknown or expired. Ask the coordinator "
-                                 "for a new one."), alert=True)
+    found = await _link_code(ctx, normal(data.code), guesses)  # a forged button guesses too
+    if isinstance(found, str):
+        return Outcome(toast=found, alert=True)
     network = await ctx.repo.network(found[0])
-    if not await ctx.repo.link_chat(network.id, ctx.chat.id, ctx.now):
+    if not await ctx.repo.link_chat(network.id, ctx.chat.id, ctx.actor.user_id, ctx.now):
         return Outcome(toast=t._("This group is linked to {name} already.", name=network.name))
     return Outcome([Reply(t._("🔗 Linked to {name}. The coordinators now see this group's "
                               "overview, as described above. /network shows the link, "
@@ -121,10 +141,11 @@ async def unlink_all(ctx: Ctx) -> Outcome:
         return admins_only(ctx)
     links = await ctx.repo.chat_networks(ctx.chat.id)
     for item in links:
-        await ctx.repo.unlink_chat(item.network_id, ctx.chat.id)
+        await ctx.repo.unlink_chat(item.network_id, ctx.chat.id, ctx.now)
     if not links:
         return Outcome().say(t._("This group is not linked to any network."))
-    return Outcome().say(t._("✂️ Unlinked. No coordinator sees this group any more."))
+    return Outcome().say(t._("✂️ Unlinked. No coordinator sees this group any more; their "
+                             "next weekly digest only says that it unlinked."))
 
 
 async def _linked(ctx: Ctx, chat: int, network: int):
@@ -142,10 +163,11 @@ async def unlink(ctx: Ctx, data: Unlink, message_id: int | None) -> Outcome:
         return admins_only(ctx, pressed=True)
     if await _linked(ctx, data.chat, data.network) is None:
         return Outcome(toast=t._("This group is not linked to that network."))
-    await ctx.repo.unlink_chat(data.network, ctx.chat.id)
+    await ctx.repo.unlink_chat(data.network, ctx.chat.id, ctx.now)
     network = await ctx.repo.network(data.network)
     return Outcome([Reply(t._("✂️ Unlinked from {name}. Its coordinators no longer see "
-                              "this group.", name=esc(network.name)), edit=message_id)],
+                              "this group; their next weekly digest only says that it "
+                              "unlinked.", name=esc(network.name)), edit=message_id)],
                    toast=t._("Unlinked ✓"))
 
 

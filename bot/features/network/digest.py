@@ -1,5 +1,6 @@
 """The weekly digest to a coordinator, on the day and time they chose (off until they
-choose): what changed since the last one, and what needs attention."""
+choose): what changed since the last one (groups that linked, and by name the groups
+that unlinked), how many are linked now against then, and what needs attention."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.features.network import schedule, view
 from bot.features.network.facts import Facts
 
 FactsOf = Callable[[Store, int, datetime], Awaitable[list[Facts]]]
+KEEP_UNLINKED = timedelta(days=30)  # an unlinked group's row, for the digest, at most
 
 
 def changes(t: Texts, facts: list[Facts], linked: dict[int, datetime],
@@ -43,16 +45,32 @@ async def prepare(repo: Store, coordinator: Coordinator, now: datetime,
     t = texts(chat.language)
     since = coordinator.digest_sent_at or now - timedelta(days=7)
     facts = await facts_of(repo, network.id, now)
-    linked = {link.chat_id: link.linked_at for link in await repo.network_links(network.id)}
+    links = await repo.network_links(network.id)
+    linked = {link.chat_id: link.linked_at for link in links}
+    gone = await repo.unlinked_since(network.id, since)
     lines = [t._("📬 <b>Weekly digest · {name}</b>", name=esc(network.name)), ""]
     changed = changes(t, facts, linked, since)
+    for link in gone:  # only the name, once: nothing else of a group that unlinked
+        chat = await repo.chat(link.chat_id)
+        if chat is not None:
+            changed.append(t._("• {title} unlinked from the network",
+                               title=f"<b>{esc(chat.title)}</b>"))
     lines.append(t._("<b>What changed</b> since {date}", date=t.date(since.date())))
     lines += changed or [t._("Nothing new.")]
     attention = [f for f in facts if f.alerts]
     lines += ["", t._("<b>Needs attention</b>")]
     lines += [f"• <b>{esc(f.title)}</b>: " + "; ".join(view.alert_lines(t, f))
               for f in attention] or [t._("Nothing: every partnership is on track.")]
-    lines += ["", t._("{n} linked partnerships. /overview shows them all.", n=len(facts))]
+    # How many were linked at the last digest: those linked before it, still or until
+    # they unlinked since.
+    before = sum(link.linked_at <= since for link in links) + \
+        sum(link.linked_at <= since for link in gone)
+    if coordinator.digest_sent_at is not None and before != len(links):
+        lines += ["", t._("{n} linked partnerships now, {before} at the last digest. "
+                          "/overview shows them all.", n=len(links), before=before)]
+    else:
+        lines += ["", t._("{n} linked partnerships. /overview shows them all.",
+                          n=len(links))]
     await repo.digest_sent(network.id, coordinator.user_id,
                            schedule.next_moment(coordinator.digest, chat.timezone, now), now)
     return coordinator.chat_id, Outcome().say("\n".join(lines))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.entities import Checkin
 from bot.core.flows import Flow
 from bot.core.ports import Store
 from bot.core.progress import DONE, given, position
@@ -68,18 +69,22 @@ async def gather(repo: Store, chat_id: int, share: bool, now: datetime, flow: Fl
             facts.phase = flow.phase_number(step.phase)
             facts.phase_key = flow.phase(step.phase).key
             facts.question = position(flow, step, given(await repo.answers(run.id)))
-    facts.last_active = await repo.last_activity(chat_id)
+    # Activity: the chat's own use, and the check-ins the clock sent there (a round it
+    # opened counts even when nobody answered: the unanswered alert says that).
+    last = await repo.previous_checkin(chat_id, 2**62)  # the last closed round
+    sent = [c.opened_at for c in (last, await repo.open_checkin_of(chat_id)) if c]
+    moments = [m for m in (await repo.last_activity(chat_id), *sent) if m is not None]
+    facts.last_active = max(moments, default=None)
     if facts.last_active is not None:
         facts.idle_days = max(0, (now - facts.last_active).days)
         if now - facts.last_active >= SILENT:
             facts.alerts.append("silent")
-    await _checkin(repo, facts)
+    await _checkin(repo, facts, last)
     await _scan(repo, facts, tally)
     return facts
 
 
-async def _checkin(repo: Store, facts: Facts) -> None:
-    last = await repo.previous_checkin(facts.chat_id, 2**62)  # the last closed round
+async def _checkin(repo: Store, facts: Facts, last: Checkin | None) -> None:
     if last is None:
         return
     answers = await repo.checkin_answers(last.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.callbacks import Data, button
@@ -24,11 +24,14 @@ from bot.features.network import consent, digest, report, schedule, view
 from bot.features.network.codes import (
     INVITE_VALID,
     LINK_VALID,
+    Guesses,
     digest_of,
     new_code,
     normal,
 )
 from bot.features.network.facts import Facts, Tally, gather, urgency
+
+SWEEP_EVERY = timedelta(hours=1)  # how often unlinked groups' rows are looked at
 
 
 @button("nwc")
@@ -68,6 +71,8 @@ class Network(Feature):
     def __init__(self, store: Store, texts: Callable[[str], Texts], flow: Flow,
                  tally: Tally) -> None:
         self.store, self.texts, self.flow, self.tally = store, texts, flow, tally
+        self.guesses = Guesses()  # wrong codes per chat: guessing stops after a few
+        self.swept: datetime | None = None  # when unlinked rows were last cleared
 
     def commands(self) -> list[Command]:
         return [Command("network", self.network,
@@ -77,7 +82,7 @@ class Network(Feature):
                         in_menu=False)]
 
     def buttons(self) -> dict:
-        return {consent.Link: consent.link, consent.Unlink: consent.unlink,
+        return {consent.Link: self.link, consent.Unlink: consent.unlink,
                 consent.Share: consent.share, NewCode: self.new_code, Invite: self.invite,
                 Page: self.page, Card: self.card, Report: self.report}
 
@@ -89,7 +94,7 @@ class Network(Feature):
             if first == "unlink":
                 return await consent.unlink_all(ctx)
             if args:
-                return await consent.ask(ctx, args)
+                return await consent.ask(ctx, args, self.guesses)
             return await consent.status(ctx)
         if first == "digest":
             return await self.set_digest(ctx, args.split()[1:])
@@ -144,11 +149,19 @@ class Network(Feature):
                           "<code>/network digest off</code>.")]
         return Outcome([Reply("\n".join(lines), buttons)])
 
+    async def link(self, ctx: Ctx, data: consent.Link, message_id: int | None) -> Outcome:
+        return await consent.link(ctx, data, message_id, self.guesses)
+
     async def join(self, ctx: Ctx, code: str) -> Outcome:
         t = ctx.t
+        if self.guesses.blocked(ctx.chat.id, ctx.now):
+            return Outcome().say(consent.wait(ctx))
         found = await ctx.repo.network_code(digest_of(code), ctx.now)
         if found is None:
+            if self.guesses.missed(ctx.chat.id, ctx.now):
+                return Outcome().say(consent.wait(ctx))
             return Outcome().say(t._("That code is unknown or expired."))
+        self.guesses.fitted(ctx.chat.id)
         network_id, purpose = found
         if purpose == "link":
             return Outcome().say(t._("That is a link code for groups: an admin sends it in "
@@ -294,6 +307,10 @@ class Network(Feature):
     # -- the weekly digest -------------------------------------------------------------
 
     async def due(self, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
+        if self.swept is None or now - self.swept >= SWEEP_EVERY:
+            async with self.store.transaction() as unit:
+                await unit.forget_unlinked(now - digest.KEEP_UNLINKED)
+            self.swept = now
         for coordinator in await self.store.due_digests(now):
             async with self.store.transaction() as unit:
                 item = await digest.prepare(unit, coordinator, now, self.texts, self.facts)

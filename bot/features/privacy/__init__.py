@@ -141,8 +141,16 @@ class Privacy(Feature):
         memberships = [m for m in await ctx.repo.memberships(user_id) if m[0] != ctx.chat.id]
         answers = await ctx.repo.answers_by(user_id)
         labels = Labels(t, self.flows, self.words, ctx.chat.timezone)
-        if not memberships and not [a for a in answers if a[0] != ctx.chat.id]:
+        networks = await ctx.repo.networks_of(user_id)
+        if not memberships and not networks and not [a for a in answers
+                                                     if a[0] != ctx.chat.id]:
             lines.append(t._("Nothing, apart from this private chat."))
+        for network in networks:  # a coordinator's own part: the groups are theirs
+            lines += ["", t._("🧭 You coordinate the network <b>{name}</b> ({n} linked "
+                              "partnerships); I keep your user id, this chat for its "
+                              "overview and your weekly digest setting.",
+                              name=esc(network.name),
+                              n=len(await ctx.repo.network_links(network.id)))]
         for chat_id, title, name, organisation in memberships:
             mine = [a for a in answers if a[0] == chat_id]
             lines += ["", t._("<b>{chat}</b>: you are {name}, of {organisation}; {n} answers.",
@@ -159,10 +167,21 @@ class Privacy(Feature):
         t = ctx.t
         if ctx.in_group:
             return Outcome().say(t._("Ask me this in a private chat with me."))
-        return self._confirm(ctx, ForgetMe, t._(
+        question = t._(
             "⚠️ <b>Forget you?</b>\nIn every group your answers stay, without your name, "
             "so the group's work is not lost; your membership and this private chat are "
-            "deleted."), t._("🗑 Yes, forget me"))
+            "deleted.")
+        alone, shared = await _coordinated(ctx)
+        if alone:
+            question += "\n\n" + t._(
+                "You are the only coordinator of {names}: that network is deleted too, with "
+                "its link codes, and its groups are no longer linked to it (their own data "
+                "stays; they can link to another network).", names=alone)
+        if shared:
+            question += "\n\n" + t._(
+                "You stop being a coordinator of {names}; its other coordinators keep it.",
+                names=shared)
+        return self._confirm(ctx, ForgetMe, question, t._("🗑 Yes, forget me"))
 
     async def press_forget_me(self, ctx: Ctx, data: ForgetMe,
                               message_id: int | None) -> Outcome:
@@ -175,12 +194,28 @@ class Privacy(Feature):
             return _late(ctx)
         if not data.yes:
             return Outcome([Reply(t._("Nothing was deleted."), edit=message_id)])
+        alone, shared = await _coordinated(ctx)  # before they are forgotten
         count = await ctx.repo.forget_member(ctx.actor.user_id)
         await ctx.repo.forget_chat(ctx.chat.id)
-        return Outcome([Reply(t._("🗑 Done: {n} answers no longer carry your name, and I "
-                                  "forgot you as a member everywhere.", n=count),
-                              edit=message_id)],
-                       toast=t._("Deleted"))
+        done = t._("🗑 Done: {n} answers no longer carry your name, and I forgot you as a "
+                   "member everywhere.", n=count)
+        if alone:
+            done += "\n" + t._("The network {names} is deleted: you were its only "
+                                "coordinator.", names=alone)
+        if shared:
+            done += "\n" + t._("You are no longer a coordinator of {names}.", names=shared)
+        return Outcome([Reply(done, edit=message_id)], toast=t._("Deleted"))
+
+
+async def _coordinated(ctx: Ctx) -> tuple[str, str]:
+    """The networks this person coordinates (names, escaped, joined): those they alone
+    coordinate (forgetting them deletes the network) and those shared with others."""
+    alone, shared = [], []
+    for network in await ctx.repo.networks_of(ctx.actor.user_id):
+        others = [c for c in await ctx.repo.coordinators(network.id)
+                  if c.user_id != ctx.actor.user_id]
+        (shared if others else alone).append(f"<b>{esc(network.name)}</b>")
+    return ", ".join(alone), ", ".join(shared)
 
 
 def _foreign(ctx: Ctx) -> Outcome:

@@ -29,6 +29,9 @@ async def export(ctx: Ctx, flows: Mapping[str, Flow], words: Vocabulary,
                 row["value"] = json.loads(row["value"])
             except ValueError:
                 pass
+    for row in data["network_links"]:  # which network: by its name, as the group saw it
+        network = await ctx.repo.network(row["network_id"])
+        row["network_label"] = network.name if network else None
     labels = Labels(ctx.t, flows, words, ctx.chat.timezone)
     as_seen(data, labels)
     stamp = now.astimezone(labels.zone).strftime("%Y%m%d")

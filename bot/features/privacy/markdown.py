@@ -1,6 +1,7 @@
 """The export to read: what the chat holds, as its members saw it (labels, not ids; times
 in the chat's time zone and language), section by section: partners and members, each run
-phase by phase with what is still open, the check-in schedule and rounds, the scans."""
+phase by phase with what is still open, the check-in schedule and rounds, the scans, and
+the networks the group linked to."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ async def markdown(ctx: Ctx, labels: Labels, data: Rows, now: datetime) -> str:
         lines += await _run(ctx, labels, data, run, orgs)
     lines += _checkins(t, labels, data, orgs)
     lines += _scans(t, labels, data, orgs)
+    lines += _networks(t, labels, data)
     return "\n".join(lines) + "\n"
 
 
@@ -159,4 +161,24 @@ def _scan(t: Texts, labels: Labels, scan: dict, rows: list[dict],
     for s in rows:
         if s["remark"]:
             lines.append(_item(f"💬 {_who(t, s, orgs)}: {s['remark']}"))
+    return lines
+
+
+def _networks(t: Texts, labels: Labels, data: Rows) -> list[str]:
+    """Each network the group linked to: since when, by whom, whether it shares its
+    summaries; one it unlinked from stays (for the coordinators' next digest) a while."""
+    if not data["network_links"]:
+        return []
+    names = {m["user_id"]: m["name"] for m in data["members"]}
+    lines = ["", "## " + t._("Networks"), ""]
+    for row in data["network_links"]:
+        # An admin it was; their name only while they are a member (not after /forgetme).
+        who = names.get(row["linked_by"]) or t._("an admin")
+        said = t._("linked on {when} by {who}", when=labels.when(row["linked_at"]), who=who)
+        if row["unlinked_at"]:
+            said += "; " + t._("unlinked on {when}", when=labels.when(row["unlinked_at"]))
+        else:
+            said += "; " + (t._("summaries shared") if row["share_summaries"] else
+                            t._("summaries not shared"))
+        lines.append(_item(f"**{row.get('network_label') or '–'}**: {said}"))
     return lines

@@ -1,7 +1,8 @@
 """The in-memory store's networks (issue 19), as the SQLite store keeps them. A link
-follows its chat as SQLite's foreign keys make it: gone with a forgotten chat, moved
-with a group that became a supergroup (this class comes first in MemoryStore's bases,
-so it wraps those two)."""
+follows its chat as SQLite's foreign keys make it (`network_links` is one of the chat's
+tables: gone with a forgotten chat, moved with a group that became a supergroup); a
+network goes with its coordinators, codes and links when its last coordinator is
+forgotten (this class comes first in MemoryStore's bases, so it wraps forget_member)."""
 
 from __future__ import annotations
 
@@ -21,24 +22,25 @@ class MemoryNetworks(MemoryBase):
         return self.t.rows.setdefault(table, [])
 
     def _live(self, row: dict) -> bool:
-        return self.t.first("chats", id=row["chat_id"]) is not None
+        return row["unlinked_at"] is None and \
+            self.t.first("chats", id=row["chat_id"]) is not None
 
-    def _drop_links(self, chat_id: int) -> None:
-        self.t.rows["network_links"] = [r for r in self._rows("network_links")
-                                        if r["chat_id"] != chat_id]
-
-    async def forget_chat(self, chat_id: int) -> None:
-        await super().forget_chat(chat_id)
-        self._drop_links(chat_id)
-
-    async def migrate_chat(self, old: int, new: int) -> bool:
-        moved = await super().migrate_chat(old, new)  # type: ignore[misc]
-        if moved:
-            self._drop_links(new)  # an incidental chat's, as SQLite deletes it
-            for row in self._rows("network_links"):
-                if row["chat_id"] == old:
-                    row["chat_id"] = new
-        return moved
+    async def forget_member(self, user_id: int) -> int:
+        count = await super().forget_member(user_id)
+        coordinators = self._rows("network_coordinators")
+        mine = {r["network_id"] for r in coordinators if r["user_id"] == user_id}
+        others = {r["network_id"] for r in coordinators if r["user_id"] != user_id}
+        for table in ("network_coordinators", "network_codes", "network_links"):
+            self.t.rows[table] = [r for r in self._rows(table)
+                                  if r["network_id"] not in mine - others]
+        self.t.rows["networks"] = [r for r in self._rows("networks")
+                                   if r["id"] not in mine - others]
+        self.t.rows["network_coordinators"] = [r for r in self._rows("network_coordinators")
+                                               if r["user_id"] != user_id]
+        for row in self._rows("network_links"):
+            if row["linked_by"] == user_id:
+                row["linked_by"] = None
+        return count
 
     async def add_network(self, name: str, user_id: int, chat_id: int,
                           now: datetime) -> Network:
@@ -96,18 +98,37 @@ class MemoryNetworks(MemoryBase):
         return next((r for r in self._rows("network_links") if r["network_id"] == network_id
                      and r["chat_id"] == chat_id and self._live(r)), None)
 
-    async def link_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
-        if self._link(network_id, chat_id) is not None:
+    async def link_chat(self, network_id: int, chat_id: int, user_id: int,
+                        now: datetime) -> bool:
+        row = next((r for r in self._rows("network_links")
+                    if (r["network_id"], r["chat_id"]) == (network_id, chat_id)), None)
+        if row is None:
+            self.t.insert("network_links", network_id=network_id, chat_id=chat_id,
+                          share_summaries=0, linked_at=iso(now), linked_by=user_id)
+            return True
+        if row["unlinked_at"] is None:
             return False
-        self._rows("network_links").append({"network_id": network_id, "chat_id": chat_id,
-                                            "share_summaries": 0, "linked_at": iso(now)})
+        # A chat that unlinked before links anew: a fresh link, its summaries not shared.
+        row.update(linked_at=iso(now), linked_by=user_id, share_summaries=0, unlinked_at=None)
         return True
 
-    async def unlink_chat(self, network_id: int, chat_id: int) -> bool:
+    async def unlink_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
+        row = self._link(network_id, chat_id)
+        if row is not None:
+            row["unlinked_at"] = iso(now)
+        return row is not None
+
+    async def unlinked_since(self, network_id: int, since: datetime) -> list[NetworkLink]:
+        found = [r for r in self._rows("network_links") if r["network_id"] == network_id
+                 and r["unlinked_at"] is not None and r["unlinked_at"] > iso(since)]
+        return [link(r) for r in sorted(found, key=lambda r: (r["unlinked_at"],
+                                                               r["chat_id"]))]
+
+    async def forget_unlinked(self, before: datetime) -> int:
         rows = self._rows("network_links")
-        kept = [r for r in rows if (r["network_id"], r["chat_id"]) != (network_id, chat_id)]
+        kept = [r for r in rows if r["unlinked_at"] is None or r["unlinked_at"] >= iso(before)]
         self.t.rows["network_links"] = kept
-        return len(kept) < len(rows)
+        return len(rows) - len(kept)
 
     async def network_links(self, network_id: int) -> list[NetworkLink]:
         found = [r for r in self._rows("network_links")

@@ -28,6 +28,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                     "condition", "score", "remark", "created_at"),
     "scan_voters": ("scan_id", "chat_id", "voter", "token"),
     "processed_updates": ("update_id", "processed_at"),
+    "network_links": ("network_id", "chat_id", "share_summaries", "linked_at", "linked_by",
+                      "unlinked_at"),
 }
 
 # Columns that point at an organisation: removing it leaves them empty (ON DELETE SET NULL).

@@ -71,28 +71,47 @@ class Networks(Database):
     async def drop_network_code(self, code_hash: str) -> None:
         await self._run("DELETE FROM network_codes WHERE code_hash = $1", code_hash)
 
-    async def link_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
+    async def link_chat(self, network_id: int, chat_id: int, user_id: int,
+                        now: datetime) -> bool:
+        # A chat that unlinked before links anew: a fresh link, its summaries not shared.
         return await self._run(
-            "INSERT INTO network_links (network_id, chat_id, linked_at) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING", network_id, chat_id, at(now)) > 0
+            "INSERT INTO network_links (network_id, chat_id, linked_at, linked_by) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (network_id, chat_id) DO UPDATE SET "
+            "linked_at = excluded.linked_at, linked_by = excluded.linked_by, "
+            "share_summaries = 0, unlinked_at = NULL "
+            "WHERE network_links.unlinked_at IS NOT NULL",
+            network_id, chat_id, at(now), user_id) > 0
 
-    async def unlink_chat(self, network_id: int, chat_id: int) -> bool:
-        return await self._run("DELETE FROM network_links WHERE network_id = $1 "
-                               "AND chat_id = $2", network_id, chat_id) > 0
+    async def unlink_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
+        return await self._run("UPDATE network_links SET unlinked_at = $1 WHERE "
+                               "network_id = $2 AND chat_id = $3 AND unlinked_at IS NULL",
+                               at(now), network_id, chat_id) > 0
+
+    async def unlinked_since(self, network_id: int, since: datetime) -> list[NetworkLink]:
+        found = await self._all("SELECT * FROM network_links WHERE network_id = $1 "
+                                "AND unlinked_at > $2 ORDER BY unlinked_at, chat_id",
+                                network_id, at(since))
+        return [link(row) for row in found]
+
+    async def forget_unlinked(self, before: datetime) -> int:
+        return await self._run("DELETE FROM network_links WHERE unlinked_at < $1",
+                               at(before))
 
     async def network_links(self, network_id: int) -> list[NetworkLink]:
         found = await self._all("SELECT * FROM network_links WHERE network_id = $1 "
-                                "ORDER BY linked_at, chat_id", network_id)
+                                "AND unlinked_at IS NULL ORDER BY linked_at, chat_id",
+                                network_id)
         return [link(row) for row in found]
 
     async def chat_networks(self, chat_id: int) -> list[NetworkLink]:
         found = await self._all("SELECT * FROM network_links WHERE chat_id = $1 "
-                                "ORDER BY linked_at, network_id", chat_id)
+                                "AND unlinked_at IS NULL ORDER BY linked_at, network_id",
+                                chat_id)
         return [link(row) for row in found]
 
     async def set_share_summaries(self, network_id: int, chat_id: int, share: bool) -> None:
-        await self._run("UPDATE network_links SET share_summaries = $1 "
-                        "WHERE network_id = $2 AND chat_id = $3", int(share), network_id,
+        await self._run("UPDATE network_links SET share_summaries = $1 WHERE network_id = $2 "
+                        "AND chat_id = $3 AND unlinked_at IS NULL", int(share), network_id,
                         chat_id)
 
     async def set_digest(self, network_id: int, user_id: int, digest: str | None,

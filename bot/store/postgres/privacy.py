@@ -8,7 +8,8 @@ from bot.store.rows import CHAT_TABLES, COUNTABLE
 # The order SQLite's export gives (its rowids: the order rows came in), by the columns
 # that follow it here.
 ORDER = {"members": "first_seen, user_id", "prompts": "created_at, message_id",
-         "drafts": "run_id, step, user_id", "schedules": "chat_id", "chats": "id"}
+         "drafts": "run_id, step, user_id", "schedules": "chat_id", "chats": "id",
+         "network_links": "linked_at, network_id"}
 
 
 def _where(table: str) -> str:
@@ -37,11 +38,21 @@ class Privacy(Database):
             await self._run(f"DELETE FROM {table} WHERE {_where(table)}", chat_id)
 
     async def forget_member(self, user_id: int) -> int:
-        """Anonymise this person's answers everywhere and drop their memberships."""
+        """Anonymise this person's answers everywhere, drop their memberships and their
+        part in networks."""
         count = 0
         for table, who in (("answers", "user_id"), ("checkin_answers", "user_id"),
                            ("scan_scores", "respondent")):
             count += await self._run(
                 f"UPDATE {table} SET {who} = 0, user_name = '' WHERE {who} = $1", user_id)
         await self._run("DELETE FROM members WHERE user_id = $1", user_id)
+        # Networks: a network they alone coordinate goes (its codes and links cascade);
+        # of the others they stop being a coordinator; links they made no longer name them.
+        await self._run(
+            "DELETE FROM networks WHERE id IN (SELECT network_id FROM network_coordinators "
+            "WHERE user_id = $1) AND id NOT IN (SELECT network_id FROM network_coordinators "
+            "WHERE user_id != $1)", user_id)
+        await self._run("DELETE FROM network_coordinators WHERE user_id = $1", user_id)
+        await self._run("UPDATE network_links SET linked_by = NULL WHERE linked_by = $1",
+                        user_id)
         return count

@@ -226,6 +226,12 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE scans ADD COLUMN respondents INTEGER;
     """,
+    # 13 (networks, issue 19): who linked a group, and when it unlinked (its row kept,
+    # shown to nobody, for the next weekly digest only; gone after 30 days).
+    """
+    ALTER TABLE network_links ADD COLUMN linked_by BIGINT;
+    ALTER TABLE network_links ADD COLUMN unlinked_at TIMESTAMPTZ;
+    """,
 ]
 
 # Not chat data and not in SQLite (one process owns a SQLite file): which worker took

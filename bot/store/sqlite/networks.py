@@ -70,31 +70,50 @@ class Networks(Database):
     async def drop_network_code(self, code_hash: str) -> None:
         await self.db.execute("DELETE FROM network_codes WHERE code_hash = ?", (code_hash,))
 
-    async def link_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
+    async def link_chat(self, network_id: int, chat_id: int, user_id: int,
+                        now: datetime) -> bool:
+        # A chat that unlinked before links anew: a fresh link, its summaries not shared.
         cur = await self.db.execute(
-            "INSERT OR IGNORE INTO network_links (network_id, chat_id, linked_at) "
-            "VALUES (?, ?, ?)", (network_id, chat_id, iso(now)))
+            "INSERT INTO network_links (network_id, chat_id, linked_at, linked_by) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (network_id, chat_id) DO UPDATE SET "
+            "linked_at = excluded.linked_at, linked_by = excluded.linked_by, "
+            "share_summaries = 0, unlinked_at = NULL "
+            "WHERE network_links.unlinked_at IS NOT NULL",
+            (network_id, chat_id, iso(now), user_id))
         return cur.rowcount > 0
 
-    async def unlink_chat(self, network_id: int, chat_id: int) -> bool:
+    async def unlink_chat(self, network_id: int, chat_id: int, now: datetime) -> bool:
         cur = await self.db.execute(
-            "DELETE FROM network_links WHERE network_id = ? AND chat_id = ?",
-            (network_id, chat_id))
+            "UPDATE network_links SET unlinked_at = ? WHERE network_id = ? AND chat_id = ? "
+            "AND unlinked_at IS NULL", (iso(now), network_id, chat_id))
         return cur.rowcount > 0
+
+    async def unlinked_since(self, network_id: int, since: datetime) -> list[NetworkLink]:
+        found = await self._all("SELECT * FROM network_links WHERE network_id = ? "
+                                "AND unlinked_at > ? ORDER BY unlinked_at, chat_id",
+                                (network_id, iso(since)))
+        return [link(row) for row in found]
+
+    async def forget_unlinked(self, before: datetime) -> int:
+        cur = await self.db.execute("DELETE FROM network_links WHERE unlinked_at < ?",
+                                    (iso(before),))
+        return cur.rowcount
 
     async def network_links(self, network_id: int) -> list[NetworkLink]:
         found = await self._all("SELECT * FROM network_links WHERE network_id = ? "
-                                "ORDER BY linked_at, chat_id", (network_id,))
+                                "AND unlinked_at IS NULL ORDER BY linked_at, chat_id",
+                                (network_id,))
         return [link(row) for row in found]
 
     async def chat_networks(self, chat_id: int) -> list[NetworkLink]:
         found = await self._all("SELECT * FROM network_links WHERE chat_id = ? "
-                                "ORDER BY linked_at, network_id", (chat_id,))
+                                "AND unlinked_at IS NULL ORDER BY linked_at, network_id",
+                                (chat_id,))
         return [link(row) for row in found]
 
     async def set_share_summaries(self, network_id: int, chat_id: int, share: bool) -> None:
         await self.db.execute("UPDATE network_links SET share_summaries = ? "
-                              "WHERE network_id = ? AND chat_id = ?",
+                              "WHERE network_id = ? AND chat_id = ? AND unlinked_at IS NULL",
                               (int(share), network_id, chat_id))
 
     async def set_digest(self, network_id: int, user_id: int, digest: str | None,

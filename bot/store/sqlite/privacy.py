@@ -31,7 +31,8 @@ class Privacy(Database):
             await self.db.execute(f"DELETE FROM {table} WHERE {CHAT_TABLES[table]}", (chat_id,))
 
     async def forget_member(self, user_id: int) -> int:
-        """Anonymise this person's answers everywhere and drop their memberships."""
+        """Anonymise this person's answers everywhere, drop their memberships and their
+        part in networks."""
         count = 0
         for table, who in (("answers", "user_id"), ("checkin_answers", "user_id"),
                            ("scan_scores", "respondent")):
@@ -39,4 +40,13 @@ class Privacy(Database):
                 f"UPDATE {table} SET {who} = 0, user_name = '' WHERE {who} = ?", (user_id,))
             count += cur.rowcount
         await self.db.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
+        # Networks: a network they alone coordinate goes (its codes and links cascade);
+        # of the others they stop being a coordinator; links they made no longer name them.
+        await self.db.execute(
+            "DELETE FROM networks WHERE id IN (SELECT network_id FROM network_coordinators "
+            "WHERE user_id = ?) AND id NOT IN (SELECT network_id FROM network_coordinators "
+            "WHERE user_id != ?)", (user_id, user_id))
+        await self.db.execute("DELETE FROM network_coordinators WHERE user_id = ?", (user_id,))
+        await self.db.execute("UPDATE network_links SET linked_by = NULL WHERE linked_by = ?",
+                              (user_id,))
         return count
