@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import json
 import os
 import re
 import sqlite3
@@ -225,7 +226,21 @@ class Players:
 
     def done(self, step: Step) -> bool:
         got = self.answered.get(FLOW.steps.index(step), set())
-        return set(ORGS) <= got if step.scope == "organisation" else bool(got)
+        return self.asked(step) <= got if step.scope == "organisation" else bool(got)
+
+    def asked(self, step: Step) -> set[str]:
+        """The organisations a step is asked of: a follow-up on an organisation's own
+        answer (`time_plan` after `practical: time`) only of those whose answer asks it."""
+        when = step.when
+        if when is None or FLOW.step(when.step).scope != "organisation":
+            return set(ORGS)
+        with closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)) as con:
+            rows = con.execute(
+                "SELECT o.name, a.value FROM answers a JOIN organisations o "
+                "ON o.id = a.organisation_id WHERE a.chat_id = ? AND a.step = ? "
+                "AND a.skipped = 0 ORDER BY a.id", (self.group.id, when.step)).fetchall()
+        latest = dict(rows)  # the last answer of each organisation counts
+        return {org for org, value in latest.items() if set(_values(value)) & set(when.values)}
 
     def work(self):
         """What to do next, if anything is visible: ("org", message, member),
@@ -303,9 +318,10 @@ class Players:
         """Whose turn it is; for a step per organisation, the next of an organisation that
         has not answered yet."""
         got = self.answered.get(FLOW.steps.index(step), set())
+        asked = self.asked(step) if step.scope == "organisation" else set(ORGS)
         for k in range(len(self.members)):
             member, org = self.members[(self.turn + k) % len(self.members)]
-            if step.scope != "organisation" or org not in got:
+            if step.scope != "organisation" or (org in asked and org not in got):
                 self.turn = (self.turn + k + 1) % len(self.members)
                 return member, org
         raise Stuck(f"every organisation answered {step.id}, yet it is asked again")
@@ -329,7 +345,7 @@ class Players:
                                                        partial(self.label, step)))
         got = self.answered.setdefault(index, set())
         got.add(org)
-        complete = step.scope != "organisation" or set(ORGS) <= got
+        complete = step.scope != "organisation" or self.asked(step) <= got
         self.answers.append(Answer(pushed, index, complete))
 
     def label(self, step: Step, labels: list[str]) -> str | None:
@@ -404,6 +420,15 @@ def recorded(db: Path, chat_id: int) -> tuple[int, str]:
         status = con.execute("SELECT status FROM flow_runs WHERE chat_id = ? AND flow = "
                              "'process' ORDER BY id DESC", (chat_id,)).fetchone()
     return count, status[0] if status else "none"
+
+
+def _values(value: str) -> list[str]:
+    """An answer's stored value as its choices (a multi keeps a JSON list)."""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return [value]
+    return [str(v) for v in parsed] if isinstance(parsed, list) else [str(parsed)]
 
 
 def verdict(ok: bool) -> str:

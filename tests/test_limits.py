@@ -51,3 +51,21 @@ def test_only_messages_into_groups_count():
     assert not counts_in_group("sendMessage", 42)  # a private chat
     assert not counts_in_group("getChatMember", -42)
     assert not counts_in_group("sendChatAction", -42)
+
+
+async def test_a_message_counts_from_when_it_got_through():
+    """Telegram counts a message when it arrives: the first of twenty took 5 s to get
+    through, so the 21st waits a minute from then, not from when the first left."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    groups = GroupPaces(clock=lambda: now[0], sleep=sleep)
+    first = await groups.wait(-100)
+    for _ in range(19):
+        await groups.wait(-100)
+    now[0] = 5.0  # the first one's call returns only now
+    first[0].settle(first[1])
+    await groups.wait(-100)
+    assert now[0] >= 65.0

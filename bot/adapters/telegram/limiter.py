@@ -40,7 +40,7 @@ class Pace:
         self.sent: deque[float] = deque(maxlen=count)
         self.lock = asyncio.Lock()
 
-    async def wait(self) -> None:
+    async def wait(self) -> float:
         async with self.lock:  # first come, first served
             now = self.clock()
             slot = now
@@ -50,7 +50,18 @@ class Pace:
                 slot = max(slot, self.sent[0] + self.period)
             if slot > now:
                 await self.sleep(slot - now)
-            self.sent.append(max(self.clock(), slot))
+            stamp = max(self.clock(), slot)
+            self.sent.append(stamp)
+            return stamp
+
+    def settle(self, stamp: float) -> None:
+        """The message with this stamp is through: count it from now. Telegram counts a
+        message when it arrives, so one delayed on the way would otherwise let the
+        message `count` places later go out early enough to draw a 429."""
+        for i, sent in enumerate(self.sent):
+            if sent == stamp:
+                self.sent[i] = max(stamp, self.clock())
+                return
 
 
 class GroupPaces:
@@ -66,7 +77,8 @@ class GroupPaces:
         self.count, self.period, self.clock, self.sleep = count, period, clock, sleep
         self.paces: dict[object, Pace] = {}
 
-    async def wait(self, chat_id: object) -> None:
+    async def wait(self, chat_id: object) -> tuple[Pace, float]:
+        """Wait for the group's slot; returns what to `settle` once the message is sent."""
         pace = self.paces.get(chat_id)
         if pace is None:
             if len(self.paces) >= 1000:  # forget groups quiet for a minute
@@ -75,7 +87,7 @@ class GroupPaces:
                               if p.sent and now - p.sent[-1] < self.period}
             pace = self.paces[chat_id] = Pace(self.count, self.period, spread=False,
                                               clock=self.clock, sleep=self.sleep)
-        await pace.wait()
+        return pace, await pace.wait()
 
 
 def counts_in_group(endpoint: str, chat_id: object) -> bool:
@@ -104,11 +116,16 @@ class ResilientLimiter(AIORateLimiter):
             send = callback
 
             async def callback(*a, **kw):
+                slot = None
                 if self.groups is not None and counts_in_group(endpoint, chat_id):
-                    await self.groups.wait(chat_id)
+                    slot = await self.groups.wait(chat_id)
                 if self.pace is not None:
                     await self.pace.wait()
-                return await send(*a, **kw)
+                try:
+                    return await send(*a, **kw)
+                finally:
+                    if slot is not None:
+                        slot[0].settle(slot[1])
 
         for attempt in range(self.network_retries + 1):
             try:
