@@ -59,4 +59,4 @@ class Pick(Data):
 @dataclass(frozen=True)
 class Next(Data):
     round: int
-    kind: str  # pdca | talk | delen
+    kind: str  # pdca | talk | delen | closing

@@ -25,13 +25,15 @@ Step = Callable[[Ctx], Awaitable[Outcome]]  # a next step the dialog takes
 class Checkins(Feature):
     def __init__(self, store: Store, clock: Clock, texts: Callable[[str], Texts], *,
                  flows: Mapping[str, Flow], start_pdca: Step, revisit_delen: Step,
-                 remind_after: timedelta = timedelta(days=1),
+                 start_closing: Step, remind_after: timedelta = timedelta(days=1),
                  close_after: timedelta = timedelta(days=3)) -> None:
         self.store = store  # the clock's work has no event, so no ctx.repo
         self.texts = texts  # a chat's texts by its language
-        self.pdca = "pdca" in flows  # a worrying round may start a PDCA round
+        # The flows a worrying round may start: a PDCA round; after a stop, wrapping up.
+        self.offers = frozenset({"pdca", "closing"} & set(flows))
         self.start_pdca, self.revisit_delen = start_pdca, revisit_delen
-        self.rounds = Rounds(clock, remind_after, close_after, self.pdca)
+        self.start_closing = start_closing
+        self.rounds = Rounds(clock, remind_after, close_after, self.offers)
         self.wizard = Wizard(clock, flows)
 
     def commands(self) -> list[Command]:
@@ -80,8 +82,10 @@ class Checkins(Feature):
                 "this group, and start a new check-in afterwards with /checkin now."))
         if data.kind == "delen":
             return await self.revisit_delen(ctx)
-        if data.kind == "pdca" and self.pdca:
+        if data.kind == "pdca" and "pdca" in self.offers:
             return await self.start_pdca(ctx)
+        if data.kind == "closing" and "closing" in self.offers:
+            return await self.start_closing(ctx)
         return stale(ctx)
 
     async def due(self, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:

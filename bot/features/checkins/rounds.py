@@ -5,7 +5,7 @@ deadline, and summed up."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,10 +36,10 @@ KIND = "checkin"  # the prompt kind of a round's message: a reply says where to 
 
 class Rounds:
     def __init__(self, clock: Clock, remind_after: timedelta, close_after: timedelta,
-                 pdca: bool) -> None:
+                 offers: Collection[str]) -> None:
         self.clock = clock
         self.remind_after, self.close_after = remind_after, close_after
-        self.pdca = pdca  # whether a summary may offer a PDCA round
+        self.offers = offers  # the flows a summary may offer as a next step
 
     async def start_now(self, ctx: Ctx) -> Outcome:
         if await ctx.repo.open_checkin_of(ctx.chat.id):
@@ -122,7 +122,7 @@ class Rounds:
         await repo.close_checkin(checkin.id, self.clock.now())
         if checkin.message_id is None and not await repo.checkin_answers(checkin.id):
             return []  # never shown (the bot could not reach the chat): nothing to sum up
-        return [await summary(repo, t, checkin, self.pdca)]
+        return [await summary(repo, t, checkin, self.offers)]
 
     async def reminder(self, repo: Store, t: Texts, checkin: Checkin) -> list[Reply]:
         done = await complete(repo, checkin.id)

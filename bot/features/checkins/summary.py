@@ -4,6 +4,7 @@ differ, the remarks, the change since the last round, and a next step when neede
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
 from bot.core.context import esc
 from bot.core.entities import Checkin, CheckinAnswer
@@ -22,17 +23,21 @@ from bot.features.checkins.questions import (
 )
 
 
-def next_steps(t: Texts, pdca: bool) -> list[tuple[str, str]]:
-    """What a worrying check-in can lead to: a PDCA round (when that flow exists), a talk,
-    or the Delen phase again."""
+def next_steps(t: Texts, offers: Collection[str], stop: bool) -> list[tuple[str, str]]:
+    """What a worrying check-in can lead to: a PDCA round, a talk, the Delen phase again,
+    and after a vote to stop, wrapping up together (a flow's step only when the bot has
+    that flow: `offers` names them)."""
     steps = []
-    if pdca:
+    if "pdca" in offers:
         steps.append(("pdca", t._("🔄 Start a PDCA round")))
     steps += [("talk", t._("🗣 Plan a talk")), ("delen", t._("↩️ Revisit the Delen phase"))]
+    if stop and "closing" in offers:
+        steps.append(("closing", t._("🏁 Wrap up: look back together")))
     return steps
 
 
-async def summary(repo: Store, t: Texts, checkin: Checkin, pdca: bool) -> Reply:
+async def summary(repo: Store, t: Texts, checkin: Checkin, offers: Collection[str]) -> Reply:
+    """The round summed up; `offers`: the flows a next step may start (pdca, closing)."""
     chat_id = checkin.chat_id
     answers = await repo.checkin_answers(checkin.id)
     orgs = {o.id: o.name for o in await repo.organisations(chat_id)}
@@ -77,11 +82,16 @@ async def summary(repo: Store, t: Texts, checkin: Checkin, pdca: bool) -> Reply:
     if missing:
         lines += ["", t._("Did not answer: {names}", names=esc(", ".join(missing)))]
     buttons: list[list[Button]] = []
+    stops = [a.value == "stop" for a in answers if a.question == "c"]
     if worrying or divergent:
-        lines += ["", t._("👉 <b>A next step?</b> Not everyone is on the same page. "
-                          "Choose what you want to do:")]
+        if stops and all(stops):
+            lines += ["", t._("👉 <b>A next step?</b> You all chose to stop. Look back "
+                              "together before you part, or choose another step:")]
+        else:
+            lines += ["", t._("👉 <b>A next step?</b> Not everyone is on the same page. "
+                              "Choose what you want to do:")]
         buttons = [[Button(label, Next(checkin.id, kind).encode())]
-                   for kind, label in next_steps(t, pdca)]
+                   for kind, label in next_steps(t, offers, any(stops))]
     else:
         schedule = await repo.schedule(chat_id)
         if schedule is not None and schedule.next_at:

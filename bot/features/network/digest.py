@@ -53,8 +53,8 @@ async def prepare(repo: Store, coordinator: Coordinator, now: datetime,
     for link in gone:  # only the name, once: nothing else of a group that unlinked
         chat = await repo.chat(link.chat_id)
         if chat is not None:
-            changed.append(t._("• {title} unlinked from the network",
-                               title=f"<b>{esc(chat.title)}</b>"))
+            title = f"<b>{esc(chat.title)}</b>"
+            changed.append(t._("• {title} unlinked from the network", title=title))
     lines.append(t._("<b>What changed</b> since {date}", date=t.date(since.date())))
     lines += changed or [t._("Nothing new.")]
     attention = [f for f in facts if f.alerts]

@@ -1,4 +1,4 @@
-"""/proces and /pdca, the buttons under every question, and the replies that answer one."""
+"""/proces, /pdca and /afronden, the buttons under each question, and the replies to them."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ class Process(Feature):
 
     def commands(self) -> list[Command]:
         return [Command("process", self.process, _("Start or continue the collaboration process")),
-                Command("pdca", self.pdca, _("A round of plan, do, check, act"))]
+                Command("pdca", self.pdca, _("A round of plan, do, check, act")),
+                Command("closing", self.closing, _("Wrap up the collaboration: look back "
+                                                   "together"))]
 
     def buttons(self) -> dict:
         on_question = dict.fromkeys((Pick, Tick, Done, Next, Skip, Back, Pause, TipFor),
@@ -45,6 +47,9 @@ class Process(Feature):
 
     async def pdca(self, ctx: Ctx, args: str) -> Outcome:
         return await self._flow(ctx, "pdca", args)
+
+    async def closing(self, ctx: Ctx, args: str) -> Outcome:
+        return await self._flow(ctx, "closing", args)
 
     async def _flow(self, ctx: Ctx, flow_id: str, args: str) -> Outcome:
         if args.split()[:1] == ["restart"]:

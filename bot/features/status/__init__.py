@@ -1,9 +1,9 @@
 """/status: one short overview of where the group is, with a button per phase summary.
 
 The overview names the organisations and their members, where the process is, how many
-questions are still open in each phase reached so far, the PDCA round, the next check-in
-and the last scan. A phase button sends that phase's full summary; its run must belong to
-the chat the button is pressed in.
+questions are still open in each phase reached so far, the PDCA round, the look back at
+the end, the next check-in and the last scan. A phase button sends that phase's full
+summary; its run must belong to the chat the button is pressed in.
 """
 
 from __future__ import annotations
@@ -77,6 +77,12 @@ class Status(Feature):
             where = (t.key(f"pdca.{flow.step(pdca.state).phase}.title")
                      if pdca.state in flow.ids else t._("finished"))
             lines.append(t._("🔄 PDCA round {n}: {where}", n=pdca.number, where=where))
+        closing = (await ctx.repo.latest_run(ctx.chat.id, "closing")
+                   if "closing" in self.flows else None)
+        if closing is not None:
+            ended = closing.state not in self.flows["closing"].ids
+            lines.append(t._("🏁 {title}: {where}", title=t.key("closing.title"),
+                             where=t._("finished") if ended else t._("in progress")))
         schedule = await ctx.repo.schedule(ctx.chat.id)
         if schedule is not None and schedule.next_at:
             lines.append(t._("🔔 Next check-in: {when}", when=t.datetime(
