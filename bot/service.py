@@ -124,7 +124,7 @@ class Service:
                 await unit.add_prompt(chat_id, message_id, run_id, step, self.clock.now(),
                                            reply.asks, reply.ref)
                 for feature in self.router.features:
-                    await feature.shown(chat_id, reply, message_id)
+                    await feature.shown(unit, chat_id, reply, message_id)
 
     async def tick(self) -> AsyncIterator[tuple[int, Outcome]]:
         """What the clock asks for now: (chat id, what to show), one chat at a time as

@@ -64,6 +64,7 @@ class Server:
         self._names = itertools.count(1)
         self._made: list[str] = []  # every database made, to drop on a server we did not start
         self._free: list[str] = []  # emptied again, ready for the next test
+        self.paused = False
 
     @property
     def available(self) -> bool:
@@ -89,11 +90,13 @@ class Server:
     def pause(self) -> None:
         """Stop the server (as a host's maintenance would); `resume` starts it again."""
         self._as_owner("pg_ctl", "-D", f"{self.folder}/data", "-m", "fast", "-w", "stop")
+        self.paused = True
 
     def resume(self) -> None:
         self._as_owner("pg_ctl", "-D", f"{self.folder}/data", "-l",
                        f"{self.folder}/postgres.log", "-o", self.options, "-w", "-t", "60",
                        "start")
+        self.paused = False
 
     def stop(self) -> None:
         if self.folder is None:

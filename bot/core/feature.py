@@ -13,6 +13,7 @@ from typing import Any
 from bot.core.context import Ctx
 from bot.core.entities import Prompt
 from bot.core.outcome import Outcome, Reply
+from bot.core.ports import Store
 
 Run = Callable[[Ctx, str], Awaitable[Outcome]]  # a command: (ctx, its arguments)
 Press = Callable[[Ctx, Any, "int | None"], Awaitable[Outcome]]  # (ctx, data, message id)
@@ -40,9 +41,9 @@ class Feature:
         """Prompt kinds (what a sent message asks) and who takes the reply to one."""
         return {}
 
-    async def shown(self, chat_id: int, reply: Reply, message_id: int) -> None:
-        """One of its replies that asks something was sent as this message (called inside
-        the transaction that remembers it)."""
+    async def shown(self, unit: Store, chat_id: int, reply: Reply, message_id: int) -> None:
+        """One of its replies that asks something was sent as this message: note it in
+        `unit`, the transaction that remembers it (never through a store of its own)."""
 
     async def due(self, now: datetime) -> AsyncIterator[tuple[int, Outcome]]:
         """What the clock asks of this feature now: (chat id, what to show)."""

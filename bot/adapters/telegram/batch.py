@@ -6,6 +6,12 @@ one commit, and different chats' statements interleave instead of queueing behin
 other's commits. If any update of the batch fails, nothing of the batch is kept or said: it is
 done again one update at a time, so only the failing update gets the apology.
 
+Unless the database could not be reached (a PostgreSQL server restarting, a network
+cut): then nobody is told anything and `handle` raises, so that its caller does not
+confirm the updates: long polling asks for them again after a pause, a webhook answers
+503 and Telegram posts them again. Whatever was done is rolled back, and the update-id
+table recognises an update that was committed after all.
+
 A handler finds its update's batch with `of(context, update)` and passes it on: its unit
 of work to the service (`within=`), and what to say to `after_commit`.
 """
@@ -22,6 +28,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.core.outcome import Reply
 from bot.core.ports import Store
+from bot.store.postgres.url import StoreUnavailable, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,7 @@ class Batch:
     def __init__(self, several: bool) -> None:
         self.several = several
         self.failed = False
+        self.unreachable = False  # a handler found the database gone: redo it all later
         self.unit: Store | None = None  # the store's unit of work, while it is open
         self.later: dict[int | str, list[Action]] = defaultdict(list)
         self.at_once: list[Action] = []  # acknowledgements that queue behind no message
@@ -48,10 +56,14 @@ class Batch:
 
 
 def of(context: CallbackContext, update: object) -> Batch | None:
-    """The batch this update is handled in (None outside one)."""
+    """The batch this update is handled in (None outside one). Asked by the error handler,
+    it notes on the batch whether the error is the database being out of reach."""
     if not isinstance(update, Update):
         return None
-    return context.bot_data.get(_OPEN, {}).get(update.update_id)
+    batch = context.bot_data.get(_OPEN, {}).get(update.update_id)
+    if batch is not None and context.error is not None and unavailable(context.error):
+        batch.unreachable = True
+    return batch
 
 
 _OPEN = "open batches"  # bot_data: update id -> the batch handling it
@@ -87,16 +99,18 @@ def shown(batch: Batch | None, chat: int | str) -> list[tuple[int, Reply, int]] 
 
 
 def failed(batch: Batch | None) -> bool:
-    """Called by the error handler: True when the batch will be redone update by update,
-    so there is nothing to report yet."""
+    """Called by the error handler: True when there is nothing to report yet: the batch will
+    be redone update by update, or (the database out of reach) delivered again later."""
     if batch is None:
         return False
     batch.failed = True
-    return batch.several
+    return batch.several or batch.unreachable
 
 
 async def handle(app: Application, updates: list[Update]) -> list[Batch]:
-    """Handle and commit; returns what is to be said, for `reply`."""
+    """Handle and commit; returns what is to be said, for `reply`. Raises (nothing kept of
+    the batch that was being handled, nothing said) when the database cannot be reached:
+    the caller leaves these updates unconfirmed, so that Telegram delivers them again."""
     if len(updates) > 1:
         batch = await _attempt(app, updates, several=True)
         if batch is not None:
@@ -156,10 +170,15 @@ async def _attempt(app: Application, updates: list[Update], *, several: bool) ->
             if batch.failed:
                 raise _Failed
     except _Failed:
+        if batch.unreachable:
+            raise StoreUnavailable("the database went away while handling "
+                                   f"{len(updates)} updates") from None
         if several:
             return None
         batch.later.clear()  # rolled back: the error handler has apologised already
-    except Exception:
+    except Exception as exc:
+        if unavailable(exc):
+            raise  # not confirmed: the same updates come again (module docstring)
         # The store itself failed (disk full, a locked file): nothing was committed.
         log.exception("could not store a batch of %d updates", len(updates))
         if several:

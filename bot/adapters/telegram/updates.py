@@ -11,11 +11,16 @@ fetched and handled, so a slow or throttled chat (Telegram allows 20 messages a 
 in a group) holds up nobody else. Only a reply to one of the bot's messages waits until
 its chat's replies are out and their questions remembered, so that it finds its
 question; a button press is handled and answered at once.
+
+When the database cannot be reached (`handle` raises), the batch is not confirmed: the
+loop waits (the same back-off as for Telegram's errors) and asks again from the same
+offset, so Telegram hands it the same updates until they are committed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import Update
@@ -30,6 +35,7 @@ from bot.adapters.telegram.batch import (
     handle,
     waits_for_questions,
 )
+from bot.store.postgres.url import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,7 @@ class UpdateLoop:
 
     async def _poll(self) -> None:
         failures = 0
+        outages = 0  # batches in a row the database was not there for
         while not self._stopping.is_set():
             try:
                 self._polling = True
@@ -117,8 +124,24 @@ class UpdateLoop:
                 continue
             finally:
                 self._polling = False
-            if updates:
+            if not updates:
+                continue
+            try:
                 await self._handle(updates)
+                outages = 0
+            except Exception as exc:
+                if not unavailable(exc):
+                    raise
+                outages += 1
+                delay = min(self.backoff * 2 ** (outages - 1), self.max_backoff)
+                log.warning("the database is out of reach (%s); %d updates not confirmed, "
+                            "asking for them again in %.1f s", exc, len(updates), delay)
+                await self._pause(delay)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait, unless the loop is told to stop meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _handle(self, updates: list[Update]) -> None:
         busy = {chat: task for chat in {chat_key(u) for u in updates if waits_for_questions(u)}

@@ -1,8 +1,9 @@
 """Webhook mode: Telegram posts each update to us; we answer 200 as soon as its effects
 are committed (not later: replies may wait for Telegram's rate limits, and Telegram
 keeps only so many requests open), so Telegram redelivers whatever a crash interrupted.
-Requests without the right secret token get 403. /healthz is for the host's health
-checks."""
+When the database cannot be reached, the answer is 503 and nothing of the update is
+kept: Telegram posts it again later (to this worker or another). Requests without the
+right secret token get 403. /healthz is for the host's health checks."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
 from bot.adapters.telegram.batch import chat_key, handle, reply
+from bot.store.postgres.url import unavailable
 
 log = logging.getLogger(__name__)
 PATH = "/telegram"
@@ -71,6 +73,12 @@ class UpdateHandler(tornado.web.RequestHandler):
             replies = await self.receiver.handle(self.request.body)
         except (ValueError, TypeError, KeyError):
             raise tornado.web.HTTPError(400) from None
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            log.warning("the database is out of reach (%s); Telegram will post this update "
+                        "again", exc)
+            raise tornado.web.HTTPError(503) from None
         try:
             self.set_status(200)
             self.finish("ok")

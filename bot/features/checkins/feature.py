@@ -92,7 +92,7 @@ class Checkins(Feature):
         async for item in self.rounds.due(self.store, self.texts, now):
             yield item
 
-    async def shown(self, chat_id: int, reply: Reply, message_id: int) -> None:
+    async def shown(self, unit: Store, chat_id: int, reply: Reply, message_id: int) -> None:
         """A round's message was sent: reminders answer it, and replies to it are found."""
         if reply.asks == KIND and reply.ref is not None:
-            await self.store.set_checkin_message(reply.ref, message_id)
+            await unit.set_checkin_message(reply.ref, message_id)

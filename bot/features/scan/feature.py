@@ -6,7 +6,6 @@ result as a chart and a text."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -52,11 +51,9 @@ class Close(Data):
 
 
 class Scan(Feature):
-    def __init__(self, conditions: list[Condition], tips: TipBook,
-                 remember: Callable[[int, int], Awaitable[None]]) -> None:
+    def __init__(self, conditions: list[Condition], tips: TipBook) -> None:
         self.conditions = conditions
         self.tips = tips  # the weakest condition's tip goes with the result
-        self.remember = remember  # (scan id, message id): the message that shows it
 
     def commands(self) -> list[Command]:
         return [Command("scan", self.scan, _("The five-conditions scan, with a chart"))]
@@ -67,9 +64,10 @@ class Scan(Feature):
     def prompts(self) -> dict:
         return {KIND: self.remark}
 
-    async def shown(self, chat_id: int, reply: Reply, message_id: int) -> None:
+    async def shown(self, unit: Store, chat_id: int, reply: Reply, message_id: int) -> None:
+        """The scan's message was sent: the message that shows it is noted in `unit`."""
         if reply.asks == KIND and reply.ref is not None:
-            await self.remember(reply.ref, message_id)
+            await unit.set_scan_message(reply.ref, message_id)
 
     def _ids(self) -> list[str]:
         return [c.id for c in self.conditions]

@@ -27,8 +27,11 @@ log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x5A4D_5742_4F54  # any constant: pg_advisory_lock's key for migrating
 # How long another worker leaves the clock's work (a due round) to the one that claimed
-# it: long enough to send a thousand rounds at Telegram's pace.
+# it: five minutes, and the time to send what it claimed at Telegram's 30 messages a
+# second (50 ms each, with room to spare), so a long fan-out is not taken over halfway.
 LEASE = timedelta(minutes=5)
+PER_REF = timedelta(milliseconds=50)
+CLAIMING = 0x434C  # pg_advisory_xact_lock(CLAIMING, hashtext(kind)): one claim at a time
 # What a vanished server looks like; the statement did not run (or its unit rolls back).
 GONE = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError,
         asyncpg.exceptions.OperatorInterventionError, asyncpg.TooManyConnectionsError,
@@ -39,6 +42,14 @@ GONE = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError,
 # works on the store instead of the unit it was handed (the contract tests, the clock's
 # work in features) keeps that meaning here through this, and no more than that.
 _OPEN: ContextVar[Database | None] = ContextVar("the open PostgreSQL unit", default=None)
+
+
+def lost(conn: asyncpg.Connection, exc: BaseException) -> bool:
+    """Whether a statement's failure means the server went away. Besides GONE: when it goes
+    at the moment a statement is sent, asyncpg may say only that its protocol is in the
+    wrong state (InternalClientError), or fail with the connection already closed."""
+    return isinstance(exc, GONE) or isinstance(
+        exc, asyncpg.exceptions._base.InternalClientError) or conn.is_closed()
 
 
 def at(moment: datetime | None) -> datetime | None:
@@ -189,7 +200,9 @@ class Database:
         _OPEN.reset(token)
         try:
             await conn.execute("COMMIT")
-        except GONE as exc:
+        except Exception as exc:
+            if not lost(conn, exc):
+                raise
             # Committed or not, nobody can tell: not confirmed, so Telegram sends it again
             # and the update-id table says whether it was kept.
             raise StoreUnavailable(f"PostgreSQL went away while committing: {exc}") from exc
@@ -243,8 +256,10 @@ class Database:
             async with unit._turn:
                 try:
                     return await getattr(unit.conn, how)(sql, *args)
-                except GONE as exc:  # the unit is lost: it rolls back whole
-                    raise StoreUnavailable(f"PostgreSQL went away: {exc}") from exc
+                except Exception as exc:
+                    if lost(unit.conn, exc):  # the unit is lost: it rolls back whole
+                        raise StoreUnavailable(f"PostgreSQL went away: {exc}") from exc
+                    raise
 
         async def once():
             async with self.pool.acquire() as conn:
@@ -276,17 +291,30 @@ class Database:
 
     async def claim(self, kind: str, refs: list) -> set[str]:
         """Of these (due schedules by chat, waiting rounds, stale chats), the ones this
-        worker is to handle: unclaimed, claimed by itself, or left longer than LEASE by
-        another worker (it stopped); as text. A worker's own claims never stop it, so one process
-        behaves exactly as without them. Server time, so workers' clocks need not agree."""
+        worker is to handle, as text. One worker at a time does each kind of the clock's
+        work: while another worker holds live claims of this kind, none (so a fan-out
+        goes out at one worker's pace, which keeps under Telegram's 30 a second for the
+        whole bot); otherwise all of them. A claim lives LEASE plus PER_REF for each ref
+        claimed with it; a worker that stopped is taken over when its claims run out. A
+        worker's own claims never stop it, so one process behaves exactly as without
+        them. Server time, so workers' clocks need not agree. In a transaction of its own
+        (a claim that outlives a rolled-back unit only keeps the work with this worker)."""
         if not refs:
             return set()
-        rows = await self._call(
-            "fetch",
-            "INSERT INTO claims (kind, ref, owner, until) "
-            "SELECT $1, r, $2, now() + $3::interval FROM unnest($4::text[]) AS r "
-            "ON CONFLICT (kind, ref) DO UPDATE SET owner = excluded.owner, "
-            "until = excluded.until WHERE claims.owner = excluded.owner "
-            "OR claims.until <= now() RETURNING ref",
-            (kind, self.owner, LEASE, [str(ref) for ref in refs]))
-        return {row["ref"] for row in rows}
+
+        async def once() -> list:
+            async with self.pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                                   CLAIMING, kind)
+                await conn.execute("DELETE FROM claims WHERE kind = $1 AND until <= now()",
+                                   kind)
+                if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM claims WHERE kind = $1 "
+                                       "AND owner <> $2)", kind, self.owner):
+                    return []
+                return await conn.fetch(
+                    "INSERT INTO claims (kind, ref, owner, until) "
+                    "SELECT $1, r, $2, now() + $3::interval FROM unnest($4::text[]) AS r "
+                    "ON CONFLICT (kind, ref) DO UPDATE SET until = excluded.until "
+                    "RETURNING ref",
+                    kind, self.owner, LEASE + PER_REF * len(refs), [str(ref) for ref in refs])
+        return {row["ref"] for row in await self._retrying(once)}

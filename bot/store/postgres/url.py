@@ -3,6 +3,7 @@ Imports no driver: the settings read it before any store is opened."""
 
 from __future__ import annotations
 
+import sys
 from urllib.parse import urlsplit, urlunsplit
 
 SCHEMES = ("postgresql://", "postgres://")  # hosts spell it either way
@@ -11,6 +12,23 @@ SCHEMES = ("postgresql://", "postgres://")  # hosts spell it either way
 class StoreUnavailable(Exception):
     """The database cannot be reached (or refuses us); the message names DATABASE_URL and
     never its password."""
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database server cannot be reached now:
+    worth doing the same work again later, not worth an apology. The driver's classes are
+    looked up only when it is loaded (a SQLite deployment never imports it)."""
+    driver = sys.modules.get("asyncpg")
+    gone: tuple[type[BaseException], ...] = (StoreUnavailable,)
+    if driver is not None:
+        gone += (driver.PostgresConnectionError, driver.InterfaceError,
+                 driver.exceptions.OperatorInterventionError, driver.TooManyConnectionsError)
+    seen = 0
+    while exc is not None and seen < 5:  # a store layer may have wrapped it
+        if isinstance(exc, gone):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def is_postgres(target: object) -> bool:
