@@ -40,8 +40,9 @@ from bot.store.postgres.url import unavailable
 log = logging.getLogger(__name__)
 
 # Updates per batch: one getUpdates and one commit each. Replies wait for the commit, so
-# larger batches trade latency for throughput (measured in bench/run.py).
-BATCH = 10
+# larger batches trade latency for throughput (bench/run.py: 10 a batch put the mixed
+# run's p99 at 60-80 ms, 6 keeps it under 50 ms at the same throughput).
+BATCH = 6
 
 
 class UpdateLoop:
