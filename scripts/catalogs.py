@@ -31,12 +31,17 @@ def _save(language: str, catalog) -> None:
         write_po(fh, catalog, width=88, omit_header=False, no_location=True, sort_output=True)
 
 
+def _done(message) -> bool:
+    """Translated: a text, or every form of a plural."""
+    return all(message.string) if isinstance(message.string, tuple) else bool(message.string)
+
+
 def main(args: list[str]) -> int:
     if args[:1] == ["fill-en"]:
         catalog = _load("en")
         for message in catalog:
-            if message.id and not message.string:
-                message.string = message.id
+            if message.id and not _done(message):
+                message.string = message.id  # a plural's (singular, plural) too
         _save("en", catalog)
     elif args[:1] == ["set"] and len(args) == 4:
         catalog = _load(args[1])
@@ -44,7 +49,7 @@ def main(args: list[str]) -> int:
         _save(args[1], catalog)
     elif args[:1] == ["status"]:
         for language in sorted(p.name for p in LOCALES.iterdir() if p.is_dir()):
-            missing = [m.id for m in _load(language) if m.id and not m.string]
+            missing = [m.id for m in _load(language) if m.id and not _done(m)]
             print(f"{language}: {len(missing)} untranslated", *missing, sep="\n  ")
     else:
         print(__doc__)

@@ -267,13 +267,18 @@ async def test_the_network_chart_and_export_hold_no_names(bot, fake, clock):
     await petra.presses(message, "📄 Export")
     sheet = await petra.chat.bot_says(containing="één rij per samenwerking")
     table = list(csv.reader(io.StringIO(sheet.document.data.decode("utf-8-sig"))))
-    assert [row[0] for row in table[1:]] == ["=Noord", "De Linde"] or \
-        [row[0] for row in table[1:]] == ["De Linde", "=Noord"]
+    assert sorted(row[0] for row in table[1:]) == ["'=Noord", "De Linde"]
     book = await petra.chat.bot_says(where=lambda m: "document" in m and
                                      m["document"].get("file_name", "").endswith(".xlsx"))
-    cells = [c.value for row in load_workbook(io.BytesIO(book.document.data)).active.iter_rows()
-             for c in row]
-    assert "'=Noord" in cells  # a title is never read as a formula
+    sheet_rows = list(load_workbook(io.BytesIO(book.document.data)).active.iter_rows())
+    cells = [c.value for row in sheet_rows for c in row]
+    titled = next(c for row in sheet_rows for c in row if c.value == "=Noord")
+    assert titled.data_type == "s"  # a title is text, never read as a formula
+    assert "'" not in cells and "" not in cells  # an empty cell stays empty
+    assert table[0][:2] == ["Samenwerking", "Waar ze staan"]  # headers in Dutch
+    assert "'=Noord" in [row[0] for row in table]  # the CSV keeps it text too
+    linde_row = next(row for row in table if row[0] == "De Linde")
+    assert "Professionele opzet" in linde_row and "nee" in linde_row
     everything = repr(table) + repr(cells)
     for private in ("Anna", "Bram", "Kees", "Lot", "Mo", "geheime", "Petra"):
         assert private not in everything

@@ -293,8 +293,8 @@ class Network(Feature):
             return Outcome([
                 Reply(t._("📄 {name}: one row per partnership, no names or free text.",
                           name=esc(network.name)),
-                      file=(f"{stem}.csv", report.to_csv(facts, zone))),
-                Reply("", file=(f"{stem}.xlsx", report.to_xlsx(facts, zone, network.name)))])
+                      file=(f"{stem}.csv", report.to_csv(t, facts, zone))),
+                Reply("", file=(f"{stem}.xlsx", report.to_xlsx(t, facts, zone, network.name)))])
         picture = report.chart(t, network.name, facts, t.date(today))
         if picture is None:
             return Outcome(toast=t._("No linked partnership has a scan with three or more "

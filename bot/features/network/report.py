@@ -16,11 +16,17 @@ from babel.numbers import format_decimal
 
 from bot.core.i18n import Texts
 from bot.features.network.facts import Facts
+from bot.features.network.view import alert_lines, where
 
-COLUMNS = ("partnership", "phase", "phases", "done", "days_since_activity",
-           "last_checkin", "checkin_respondents", "goal_yes", "goal_partly", "goal_no",
-           "continue", "adjust", "pause", "stop", "last_scan", "scan_respondents",
-           "scan_average", "weakest_condition", "alerts", "summaries_shared")
+
+def columns(t: Texts) -> list[str]:
+    """The header row, in the coordinator's language: the export is for their own reports."""
+    return [t._("Collaboration"), t._("Where"), t._("Phase"), t._("Phases"), t._("Done"),
+            t._("Days since activity"), t._("Last check-in"), t._("Check-in respondents"),
+            t._("Same goal: yes"), t._("Same goal: partly"), t._("Same goal: no"),
+            t._("Continue"), t._("Adjust"), t._("Pause"), t._("Stop"), t._("Last scan"),
+            t._("Scan respondents"), t._("Scan average"), t._("Weakest condition"),
+            t._("Alerts"), t._("Summaries shared")]
 
 
 def averages(facts: list[Facts]) -> tuple[dict[str, float], int]:
@@ -34,41 +40,51 @@ def averages(facts: list[Facts]) -> tuple[dict[str, float], int]:
              for c in conditions}, len(shown))
 
 
-def rows(facts: list[Facts], zone: str) -> list[list[object]]:
+def rows(t: Texts, facts: list[Facts], zone: str) -> list[list[object]]:
     def day(moment: datetime | None) -> str:
         return moment.astimezone(ZoneInfo(zone)).date().isoformat() if moment else ""
+
+    def yes(value: bool) -> str:
+        return t._("yes") if value else t._("no")
 
     found = []
     for f in facts:
         average = f.scan_average
         found.append([
-            f.title, f.phase or "", f.phases, f.done, f.idle_days, day(f.checkin_at),
-            f.checkin_answers if f.checkin_at else "", f.goal["yes"], f.goal["partly"],
-            f.goal["no"], f.go_on["go"], f.go_on["adjust"], f.go_on["pause"],
-            f.go_on["stop"], f.scan_number or "", f.scan_respondents if f.scan_number else "",
-            round(average, 2) if average is not None else "", f.scan_weakest or "",
-            " ".join(f.alerts), f.share])
+            f.title, where(t, f), f.phase or "", f.phases, yes(f.done), f.idle_days,
+            day(f.checkin_at), f.checkin_answers if f.checkin_at else "", f.goal["yes"],
+            f.goal["partly"], f.goal["no"], f.go_on["go"], f.go_on["adjust"],
+            f.go_on["pause"], f.go_on["stop"], f.scan_number or "",
+            f.scan_respondents if f.scan_number else "",
+            round(average, 2) if average is not None else "",
+            t.key(f"scan.{f.scan_weakest}.title") if f.scan_weakest else "",
+            "; ".join(alert_lines(t, f)), yes(f.share)])
     return found
 
 
-def to_csv(facts: list[Facts], zone: str) -> bytes:
+def to_csv(t: Texts, facts: list[Facts], zone: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(facts, zone))
+    writer.writerow(columns(t))
+    # A cell starting with = + - @ would be read as a formula by a spreadsheet that opens
+    # the file: an apostrophe in front keeps it text (OWASP's advice for CSV).
+    writer.writerows([[f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@")
+                       else v for v in row] for row in rows(t, facts, zone)])
     return out.getvalue().encode("utf-8-sig")  # the BOM: spreadsheets read UTF-8 then
 
 
-def to_xlsx(facts: list[Facts], zone: str, title: str) -> bytes:
+def to_xlsx(t: Texts, facts: list[Facts], zone: str, title: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "network"
-    sheet.append(list(COLUMNS))
-    for row in rows(facts, zone):
-        # A title starting with "=" would be read as a formula: keep it text.
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    sheet.append(columns(t))
+    for row in rows(t, facts, zone):
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text as it is: "=Noord" is a name, not a formula
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -102,8 +118,9 @@ def chart(t: Texts, name: str, facts: list[Facts], today: str) -> bytes | None:
     axes.set_xlim(1, 5.4)
     axes.set_xticks([1, 2, 3, 4, 5])
     axes.spines[["top", "right"]].set_visible(False)
-    title = t._("Five conditions across {name}: {n} partnerships · {date}",
-                name=name, n=count, date=today)
+    title = t.n_("Five conditions across {name}: {n} collaboration · {date}",
+                 "Five conditions across {name}: {n} collaborations · {date}", count,
+                 name=name, date=today)
     axes.set_title(textwrap.fill(title, 80), loc="left", fontsize=11)
     figure.tight_layout()
     out = io.BytesIO()
