@@ -180,3 +180,14 @@ async def through_gate(group: Group) -> None:
     message = await group.fake.wait_for(
         lambda: (m := newest_question(group)) is not None and step_of(m) is step and m, 5.0)
     await go_past(group, step, message, "➡️ Volgende")
+
+
+async def three_of_two(group: Group):
+    """Anna (admin) and Bram of the Buurthuis, Carla of the Voedselbank: three members of
+    two organisations, each pressed into theirs."""
+    anna = group.member("Anna", admin=True, lang="nl")
+    bram = group.member("Bram", lang="nl")
+    carla = group.member("Carla", lang="nl")
+    await join_organisations(group, anna, [(anna, "Buurthuis"), (bram, "Buurthuis"),
+                                           (carla, "Voedselbank")])
+    return anna, bram, carla

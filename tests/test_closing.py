@@ -11,7 +11,7 @@ import html
 import re
 
 from fakebot.conversation import BotMessage
-from journey import join_organisations
+from journey import three_of_two
 
 from bot.core.flows import load_all
 from bot.core.i18n import texts
@@ -37,15 +37,6 @@ async def closing_question(group, step_id: str) -> BotMessage:
     return await group.bot_says(containing="Fase 1/1 · Afronden — vraag",
                                 where=lambda m: wording in m["text"])
 
-
-async def three_of_two(group):
-    """Anna (admin) and Bram of the Buurthuis, Carla of the Voedselbank."""
-    anna = group.member("Anna", admin=True, lang="nl")
-    bram = group.member("Bram", lang="nl")
-    carla = group.member("Carla", lang="nl")
-    await join_organisations(group, anna, [(anna, "Buurthuis"), (bram, "Buurthuis"),
-                                           (carla, "Voedselbank")])
-    return anna, bram, carla
 
 
 async def round_with(group, bot, clock, votes) -> BotMessage:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from journey import FLOW, answer, join_organisations, label
+from journey import FLOW, answer, label, three_of_two
 
 from bot.core.i18n import texts
 
@@ -17,15 +17,6 @@ MARKS = ["🎯", "⚖️", "🧭", "🤝", "🏛"]
 IDS = ["renew", "costs", "together", "partly", "yes", "no", "go", "adjust", "pause",
        "ambition", "interests", "relations", "2weeks", "weekday"]
 
-
-async def three_of_two(group):
-    """Anna (admin) and Bram of the Buurthuis, Carla of the Voedselbank."""
-    anna = group.member("Anna", admin=True, lang="nl")
-    bram = group.member("Bram", lang="nl")
-    carla = group.member("Carla", lang="nl")
-    await join_organisations(group, anna, [(anna, "Buurthuis"), (bram, "Buurthuis"),
-                                           (carla, "Voedselbank")])
-    return anna, bram, carla
 
 
 async def play(group, anna, bram, carla) -> None:

@@ -6,21 +6,13 @@ import io
 import json
 
 from fakebot.conversation import Group
-from journey import answer, join_organisations, question, wording
+from journey import answer, question, three_of_two, wording
 
 from bot.core.flows import load_all
 from bot.store.rows import CHAT_TABLES
 
 PDCA = load_all()["pdca"]
 
-
-async def org_group(group):
-    anna = group.member("Anna", admin=True, lang="nl")
-    bram = group.member("Bram", lang="nl")
-    carla = group.member("Carla", lang="nl")
-    await join_organisations(group, anna, [(anna, "Buurthuis"), (bram, "Buurthuis"),
-                                           (carla, "Voedselbank")])
-    return anna, bram, carla
 
 
 async def pdca_question(group, step_id: str):
@@ -37,7 +29,7 @@ async def pdca_reply(group, member, step_id, text, on=None):
 
 
 async def test_two_pdca_rounds_with_plan_again(bot, fake, group):
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     await anna.sends("/pdca")
     first = await pdca_question(group, "objective")
     assert "ronde 1" in first.text
@@ -89,7 +81,7 @@ async def test_two_pdca_rounds_with_plan_again(bot, fake, group):
 
 
 async def test_the_scan_with_a_chart(bot, fake, group):
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     await anna.sends("/scan")
     intro = await group.bot_says(containing="Samenwerkingsscan")
     refused = await bram.presses(intro, "▶️ Start de scan")
@@ -123,7 +115,7 @@ async def test_the_scan_with_a_chart(bot, fake, group):
 
 
 async def test_an_anonymous_scan_shows_no_one(bot, fake, group):
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     await anna.sends("/scan")
     intro = await group.bot_says(containing="Samenwerkingsscan")
     await anna.presses(intro, "🕶 Start een anonieme scan")
@@ -145,7 +137,7 @@ async def test_an_anonymous_scan_shows_no_one(bot, fake, group):
 
 
 async def test_the_agreement_document(bot, fake, group):
-    anna, _bram, carla = await org_group(group)
+    anna, _bram, carla = await three_of_two(group)
     await anna.sends("/afspraken")
     await group.bot_says(containing="nog geen afspraken")
     await anna.sends("/proces")
@@ -173,7 +165,7 @@ async def test_the_agreement_document(bot, fake, group):
 
 
 async def test_export_holds_every_answer(bot, fake, group):
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     await anna.sends("/proces")
     await answer(group, anna, "organisations", "Buurthuis\nVoedselbank")
     await answer(group, bram, "why", ["renew", "costs"])
@@ -191,7 +183,7 @@ async def test_export_holds_every_answer(bot, fake, group):
 
 
 async def test_forget_removes_only_this_chat(bot, fake, group):
-    anna, bram, _carla = await org_group(group)
+    anna, bram, _carla = await three_of_two(group)
     await anna.sends("/checkin wekelijks maandag 10:00")
     await group.bot_says(containing="Check-ins gepland")
     await anna.sends("/proces")
