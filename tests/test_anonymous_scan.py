@@ -13,7 +13,7 @@ import sqlite3
 import aiosqlite
 import pytest
 from conftest import ON_POSTGRES
-from test_tools import org_group
+from journey import three_of_two
 
 from bot.core.entities import Scan, ScanScore
 from bot.features.scan.anonymous import at_close, voter
@@ -62,7 +62,7 @@ async def score(group, member, scan, values: list[int], clock) -> None:
 
 @reads_the_file
 async def test_the_lone_member_of_an_organisation_stays_anonymous(bot, fake, group, clock):
-    anna, bram, carla = await org_group(group)  # Anna, Bram: Buurthuis; Carla: Voedselbank
+    anna, bram, carla = await three_of_two(group)  # Anna, Bram: Buurthuis; Carla: Voedselbank
     clock.advance(hours=2)
     await anna.sends("/scan")
     await anna.presses(await group.bot_says(containing="Samenwerkingsscan"),
@@ -161,7 +161,7 @@ async def test_the_lone_member_of_an_organisation_stays_anonymous(bot, fake, gro
 
 @reads_the_file
 async def test_a_named_scan_is_as_it_was(bot, fake, group, clock):
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     await anna.sends("/scan")
     await anna.presses(await group.bot_says(containing="Samenwerkingsscan"),
                        "▶️ Start de scan")
@@ -199,7 +199,7 @@ async def test_a_named_scan_is_as_it_was(bot, fake, group, clock):
 
 @reads_the_file
 async def test_forgetting_the_chat_takes_an_open_scans_voters_along(bot, fake, group):
-    anna, _bram, carla = await org_group(group)
+    anna, _bram, carla = await three_of_two(group)
     await anna.sends("/scan")
     await anna.presses(await group.bot_says(containing="Samenwerkingsscan"),
                        "🕶 Start een anonieme scan")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fakebot.conversation import Group
-from journey import FLOW, answer, question
-from test_tools import org_group
+from journey import FLOW, answer, question, three_of_two
 
 from bot.core.entities import Answer, Member, Organisation
 from bot.core.outcome import tg_len
@@ -59,7 +58,7 @@ async def test_status_is_one_message_with_a_button_per_phase(bot, fake, group):
 
 
 async def test_status_shows_the_check_in_and_the_last_scan(bot, fake, group):
-    anna, bram, _carla = await org_group(group)
+    anna, bram, _carla = await three_of_two(group)
     await anna.sends("/checkin wekelijks maandag 10:00")
     await group.bot_says(containing="Check-ins gepland")
     await anna.sends("/scan")
@@ -104,7 +103,7 @@ async def test_a_status_button_from_another_chat_is_refused(bot, fake, group):
 
 
 async def test_a_closed_scan_can_be_shown_again(bot, fake, group):
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     await bram.sends("/scan uitslag")
     never = await group.bot_says(containing="nog geen scan")
     assert "/scan" in never.text

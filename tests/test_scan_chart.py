@@ -8,8 +8,8 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from journey import three_of_two
 from PIL import Image
-from test_tools import org_group
 
 from bot.core.entities import Scan
 from bot.core.i18n import texts
@@ -137,7 +137,7 @@ async def test_two_scans_over_the_bot_api(bot, fake, group, monkeypatch):
         return render_chart(t, conditions, found, number, day, previous_day)
 
     monkeypatch.setattr("bot.features.scan.feature.render_chart", spy)
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     members = {"Anna": anna, "Bram": bram, "Carla": carla}
     rounds = [{"Anna": [4, 2, 3, 4, 3], "Bram": [3, 2, 4, 5, 3], "Carla": [4, 4, 1, 3, 3]},
               {"Anna": [5, 3, 3, 4, 4], "Bram": [4, 3, 4, 5, 4], "Carla": [4, 4, 2, 4, 3]}]

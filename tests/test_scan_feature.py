@@ -5,7 +5,7 @@ results without any chat."""
 from __future__ import annotations
 
 from fakebot.conversation import Group
-from test_tools import org_group
+from journey import three_of_two
 
 from bot.core.flows import load_all
 from bot.core.i18n import LANGUAGES, texts
@@ -35,7 +35,7 @@ async def open_scan(group, anna):
 
 
 async def test_scan_buttons_pressed_in_another_chat_change_nothing(bot, fake, group):
-    anna, *_ = await org_group(group)
+    anna, *_ = await three_of_two(group)
     intro, start = await open_scan(group, anna)
     assert start == Start(group.id, False).encode()
     other = Group(fake, title="Ander")
@@ -59,7 +59,7 @@ async def test_scan_buttons_pressed_in_another_chat_change_nothing(bot, fake, gr
 
 
 async def test_a_remark_is_taken_by_its_prompt_kind(bot, fake, group):
-    anna, bram, carla = await org_group(group)
+    anna, bram, carla = await three_of_two(group)
     intro, _ = await open_scan(group, anna)
     await anna.presses(intro, "🕶 Start een anonieme scan")
     message = await group.bot_says(containing="Anonieme samenwerkingsscan #1")
@@ -86,7 +86,7 @@ async def test_a_remark_is_taken_by_its_prompt_kind(bot, fake, group):
 
 
 async def test_a_score_out_of_range_is_refused(bot, fake, group):
-    anna, *_ = await org_group(group)
+    anna, *_ = await three_of_two(group)
     intro, _ = await open_scan(group, anna)
     await anna.presses(intro, "▶️ Start de scan")
     await group.bot_says(containing="Samenwerkingsscan #1")

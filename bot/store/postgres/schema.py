@@ -231,6 +231,10 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE network_links ADD COLUMN linked_by BIGINT;
     ALTER TABLE network_links ADD COLUMN unlinked_at TIMESTAMPTZ;
+    """,    # 14 (speed, issue 16): the clock looks for due schedules every 30 s; without an index
+    # that read every schedule (39 ms at 100,000 chats), with it only the due ones.
+    """
+    CREATE INDEX schedules_next_at ON schedules (next_at);
     """,
 ]
 
