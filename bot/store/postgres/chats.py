@@ -11,6 +11,15 @@ from bot.core.entities import Chat
 from bot.store import rows
 from bot.store.postgres.database import Database, at
 
+_ENSURE = ("INSERT INTO chats (id, type, title, language, timezone, created_at, "
+           "last_active_at) ")
+_CONFLICT = ("ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+             "last_active_at = excluded.last_active_at, retention_warned_at = NULL "
+             "RETURNING *")
+_VALUES = "VALUES ($1, $2, $3, $4, $5, $6, $6) " + _CONFLICT
+_LOCKED_VALUES = ("SELECT $1, $2, $3, $4, $5, $6, $6 "
+                  "FROM (SELECT pg_advisory_xact_lock($1)) AS locked " + _CONFLICT)
+
 
 class Chats(Database):
     async def lock_chat(self, chat_id: int) -> None:
@@ -26,13 +35,17 @@ class Chats(Database):
 
     async def ensure_chat(self, chat_id: int, type_: str, title: str, language: str,
                           timezone: str, now: datetime) -> Chat:
-        await self.lock_chat(chat_id)
-        row = await self._one(
-            "INSERT INTO chats (id, type, title, language, timezone, created_at, "
-            "last_active_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO UPDATE "
-            "SET title = excluded.title, last_active_at = excluded.last_active_at, "
-            "retention_warned_at = NULL RETURNING *",
-            chat_id, type_, title, language, timezone, at(now))
+        unit = self.joined()
+        if unit is None or chat_id in unit._locked:
+            return rows.chat(await self._one(_ENSURE + _VALUES, chat_id, type_, title,
+                                             language, timezone, at(now)))
+        # The chat's lock, then its row, in one statement (one round trip): the row comes
+        # from the lock's subquery, so it is written once the lock is held; the row it
+        # returns is the latest (ON CONFLICT works on it), and the unit's next
+        # statements see whatever the lock's previous holder committed.
+        row = await unit._one(_ENSURE + _LOCKED_VALUES, chat_id, type_, title, language,
+                              timezone, at(now))
+        unit._locked.add(chat_id)
         return rows.chat(row)
 
     async def set_language(self, chat_id: int, language: str) -> None:

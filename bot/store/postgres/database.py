@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
 import asyncpg
@@ -71,6 +71,20 @@ def plain(record: asyncpg.Record) -> dict:
     return {key: _plain(value) for key, value in record.items()}
 
 
+async def _kept(conn: asyncpg.Connection) -> None:
+    """Releasing a connection to the pool: asyncpg rolls back a transaction left open, and
+    nothing more is needed (its default reset query would cost a round trip a unit): units
+    end in COMMIT or ROLLBACK, their chat locks are transaction-scoped, and nothing here
+    sets session state (the migration lock is unlocked where it is taken)."""
+
+
+def _literal(moment: datetime) -> str:
+    """A moment as an SQL literal (for a statement sent without parameters)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # as asyncpg sends a naive one
+    return f"'{moment.isoformat()}'::timestamptz"
+
+
 def _reason(exc: BaseException, url: str) -> str:
     text = str(exc) or type(exc).__name__
     with suppress(ValueError):
@@ -105,7 +119,8 @@ class Database:
             raise StoreUnavailable(f"DATABASE_URL is not a usable PostgreSQL URL "
                                    f"({redacted(url)}): {problem}")
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=max_size, timeout=15)
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=max_size, timeout=15,
+                                             reset=_kept)
         except Exception as exc:  # refused, unknown host, bad password, no such database
             raise StoreUnavailable(f"DATABASE_URL: cannot connect to PostgreSQL at "
                                    f"{redacted(url)}: {_reason(exc, url)}") from None
@@ -152,7 +167,11 @@ class Database:
                                            "VALUES ($1)", number)
                 await conn.execute(CLAIMS)
             finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                try:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                except BaseException:
+                    conn.terminate()  # not back into the pool holding the lock (_kept)
+                    raise
         return max(version, target)
 
     # -- the unit of work --------------------------------------------------------
@@ -213,8 +232,18 @@ class Database:
                      now: datetime | None) -> tuple[asyncpg.Connection, set[int]]:
         conn = await self.pool.acquire()
         try:
-            await conn.execute("BEGIN")
             fresh: set[int] = set()
+            if len(update_ids) == 1 and now is not None:
+                # A webhook's update: BEGIN and its id in one round trip (one simple query;
+                # no parameters, but only an integer and a moment are spelled into it).
+                update_id = int(update_ids[0])
+                status = await conn.execute(
+                    f"BEGIN; INSERT INTO processed_updates (update_id, processed_at) "
+                    f"VALUES ({update_id}, {_literal(at(now))}) ON CONFLICT DO NOTHING")
+                if status.rsplit(" ", 1)[-1] == "1":
+                    fresh.add(update_id)
+                return conn, fresh
+            await conn.execute("BEGIN")
             if update_ids:
                 rows = await conn.fetch(
                     "INSERT INTO processed_updates (update_id, processed_at) "
