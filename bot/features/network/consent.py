@@ -155,14 +155,22 @@ async def _linked(ctx: Ctx, chat: int, network: int):
                  if item.network_id == network), None)
 
 
-async def unlink(ctx: Ctx, data: Unlink, message_id: int | None) -> Outcome:
-    t = ctx.t
-    if data.chat != ctx.chat.id:
+async def _refused(ctx: Ctx, chat: int, network: int) -> Outcome | None:
+    """Why a press on a linked group's button does nothing: another chat's button, not an
+    admin, or no longer linked to that network."""
+    if chat != ctx.chat.id:
         return not_this_chat(ctx)
     if not await ctx.is_admin():
         return admins_only(ctx, pressed=True)
-    if await _linked(ctx, data.chat, data.network) is None:
-        return Outcome(toast=t._("This group is not linked to that network."))
+    if await _linked(ctx, chat, network) is None:
+        return Outcome(toast=ctx.t._("This group is not linked to that network."))
+    return None
+
+
+async def unlink(ctx: Ctx, data: Unlink, message_id: int | None) -> Outcome:
+    t = ctx.t
+    if refused := await _refused(ctx, data.chat, data.network):
+        return refused
     await ctx.repo.unlink_chat(data.network, ctx.chat.id, ctx.now)
     network = await ctx.repo.network(data.network)
     return Outcome([Reply(t._("✂️ Unlinked from {name}. Its coordinators no longer see "
@@ -173,12 +181,8 @@ async def unlink(ctx: Ctx, data: Unlink, message_id: int | None) -> Outcome:
 
 async def share(ctx: Ctx, data: Share, message_id: int | None) -> Outcome:
     t = ctx.t
-    if data.chat != ctx.chat.id:
-        return not_this_chat(ctx)
-    if not await ctx.is_admin():
-        return admins_only(ctx, pressed=True)
-    if await _linked(ctx, data.chat, data.network) is None:
-        return Outcome(toast=t._("This group is not linked to that network."))
+    if refused := await _refused(ctx, data.chat, data.network):
+        return refused
     await ctx.repo.set_share_summaries(data.network, ctx.chat.id, data.on)
     shown = await status(ctx)
     shown.replies[0].edit = message_id
