@@ -163,3 +163,40 @@ async def test_webhook_answers_503_and_the_redelivery_is_kept_once(
         assert not [m for m in group.messages() if SORRY in m.get("text", "")]
     finally:
         await running.stop()
+
+
+async def test_webhook_answers_503_soon_while_the_database_is_down(
+        fake, clock, own_server, outage_url, tmp_path):
+    """A server that is down when an update arrives: after a short wait (WEBHOOK_WAIT, a
+    restart's blip) 503, not minutes of holding one of Telegram's few connections."""
+    settings = dataclasses.replace(_settings(fake, outage_url, tmp_path), port=0,
+                                   webhook_url="https://bot.example.org",
+                                   webhook_secret=SECRET)
+    running = await start_webhook(settings, clock, rate_limiter=_limiter(),
+                                  tick_seconds=None, host="127.0.0.1")
+    url = f"http://127.0.0.1:{running.port}/telegram"
+    group = Group(fake, title="Samen Sterk")
+    try:
+        await _in_do_step(running.repo, group, clock)
+        anna = group.member("Anna", lang="nl")
+        # Telegram's patience is not documented; the client's here is 60 s (> WEBHOOK_WAIT,
+        # < the 300 s a polling unit waits), so a webhook that waits too long fails here.
+        async with httpx.AsyncClient(timeout=60) as client:
+            first = await client.post(url, json=take(fake, await anna.sends("/pdca")),
+                                      headers=HEADERS)
+            assert first.status_code == 200
+            question = await group.bot_says(containing="Do")
+            await asyncio.to_thread(own_server.pause)
+            answer = await anna.replies(question, "Anna zette de eerste stap")
+            update = take(fake, answer)
+            down = await client.post(url, json=update, headers=HEADERS)
+            assert down.status_code == 503
+            await asyncio.to_thread(own_server.resume)
+            again = await client.post(url, json=update, headers=HEADERS)
+            assert again.status_code == 200
+        acked = await fake.wait_for(lambda: _acknowledged(group), 30)
+        assert acked == [answer["message_id"]]
+        assert await _stored(running.repo, group.id) == [answer["message_id"]]
+        assert not [m for m in group.messages() if SORRY in m.get("text", "")]
+    finally:
+        await running.stop()

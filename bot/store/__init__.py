@@ -28,20 +28,21 @@ async def layered(store, key: str | None = None, *, cache: bool = True):
     return Cached(store) if cache else store
 
 
-async def open_raw(target: Path | str):
+async def open_raw(target: Path | str, *, wait: float = 300.0):
     """The store itself, migrated, without layers: a PostgreSQL URL (postgresql://… or
-    postgres://…) or the path of a SQLite file."""
+    postgres://…) or the path of a SQLite file. `wait`: how long a unit of work waits for
+    a PostgreSQL server that went away before it gives up (StoreUnavailable)."""
     if is_postgres(target):
         from bot.store.postgres.store import PostgresStore
-        return await PostgresStore.open(str(target))
+        return await PostgresStore.open(str(target), retry_for=wait)
     return await SqliteStore.open(target)
 
 
-async def open_store(target: Path | str, key: str | None = None):
+async def open_store(target: Path | str, key: str | None = None, *, wait: float = 300.0):
     """The store at `target` (see open_raw) with its layers. PostgreSQL goes without the
     cache: several workers may share the database, and one worker's memory would not see
     another's changes (a renamed organisation, a chat made inactive)."""
-    raw = await open_raw(target)
+    raw = await open_raw(target, wait=wait)
     try:
         return await layered(raw, key, cache=not is_postgres(target))
     except BaseException:

@@ -56,9 +56,10 @@ class Running:
 
 
 async def _launch(settings: Settings, clock: Clock | None, rate_limiter,
-                  tick_seconds: float | None, receive) -> Running:
-    """Store, service and application up; `receive` starts taking updates in."""
-    repo = await open_store(settings.database, settings.data_key)
+                  tick_seconds: float | None, receive, wait: float = 300.0) -> Running:
+    """Store, service and application up; `receive` starts taking updates in. `wait`: how
+    long a unit of work waits for a database server that went away."""
+    repo = await open_store(settings.database, settings.data_key, wait=wait)
     app = None
     try:
         service = compose.from_settings(repo, settings, clock or Clock())
@@ -93,6 +94,9 @@ async def start(settings: Settings, clock: Clock | None = None, *,
     return await _launch(settings, clock, rate_limiter, tick_seconds, receive)
 
 
+WEBHOOK_WAIT = 10.0  # seconds
+
+
 async def start_webhook(settings: Settings, clock: Clock | None = None, *, rate_limiter=None,
                         tick_seconds: float | None = 30, host: str = "0.0.0.0") -> Running:
     """Webhook mode: Telegram posts updates to WEBHOOK_URL/telegram on PORT."""
@@ -103,7 +107,11 @@ async def start_webhook(settings: Settings, clock: Clock | None = None, *, rate_
                                           secret_token=settings.webhook_secret,
                                           allowed_updates=Update.ALL_TYPES)
 
-    return await _launch(settings, clock, rate_limiter, tick_seconds, receive)
+    # Telegram keeps a webhook request open while we wait, and it has only so many: when
+    # the database does not answer within a few seconds, 503 at once (Telegram posts the
+    # update again later, to this worker or another) rather than minutes of waiting.
+    return await _launch(settings, clock, rate_limiter, tick_seconds, receive,
+                         wait=WEBHOOK_WAIT)
 
 
 async def serve(settings: Settings, mode: str = "run") -> None:
