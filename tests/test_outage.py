@@ -54,10 +54,29 @@ def _limiter() -> ResilientLimiter:
     return ResilientLimiter(overall_max_rate=0, group_max_rate=0, backoff=0.01)
 
 
+async def _webhook(fake, clock, database_url: str, tmp_path):
+    """A webhook worker on the database: (running, the URL to post updates to)."""
+    settings = dataclasses.replace(_settings(fake, database_url, tmp_path), port=0,
+                                   webhook_url="https://bot.example.org",
+                                   webhook_secret=SECRET)
+    running = await start_webhook(settings, clock, rate_limiter=_limiter(),
+                                  tick_seconds=None, host="127.0.0.1")
+    return running, f"http://127.0.0.1:{running.port}/telegram"
+
+
 async def _in_do_step(repo, group: Group, clock) -> None:
     async with repo.transaction() as unit:
         await unit.ensure_chat(group.id, "group", "Samen", "nl", TZ, clock.now())
         await unit.start_run(group.id, "pdca", "log", clock.now())
+
+
+async def _asked(client: httpx.AsyncClient, url: str, fake, repo, group: Group, clock):
+    """Anna, in the Do step, posts /pdca to the webhook: (anna, the question it asks)."""
+    await _in_do_step(repo, group, clock)
+    anna = group.member("Anna", lang="nl")
+    first = await client.post(url, json=take(fake, await anna.sends("/pdca")), headers=HEADERS)
+    assert first.status_code == 200
+    return anna, await group.bot_says(containing="Do")
 
 
 async def _until_a_unit_waits(url: str) -> None:
@@ -128,21 +147,11 @@ async def test_polling_asks_again_for_what_the_database_did_not_take(
 
 async def test_webhook_answers_503_and_the_redelivery_is_kept_once(
         fake, clock, own_server, outage_url, tmp_path):
-    settings = dataclasses.replace(_settings(fake, outage_url, tmp_path), port=0,
-                                   webhook_url="https://bot.example.org",
-                                   webhook_secret=SECRET)
-    running = await start_webhook(settings, clock, rate_limiter=_limiter(),
-                                  tick_seconds=None, host="127.0.0.1")
-    url = f"http://127.0.0.1:{running.port}/telegram"
+    running, url = await _webhook(fake, clock, outage_url, tmp_path)
     group = Group(fake, title="Samen Sterk")
     try:
-        await _in_do_step(running.repo, group, clock)
-        anna = group.member("Anna", lang="nl")
         async with httpx.AsyncClient(timeout=60) as client:
-            first = await client.post(url, json=take(fake, await anna.sends("/pdca")),
-                                      headers=HEADERS)
-            assert first.status_code == 200
-            question = await group.bot_says(containing="Do")
+            anna, question = await _asked(client, url, fake, running.repo, group, clock)
             holder = await _hold_chat(outage_url, group.id)  # noqa: F841 -- kept open
             answer = await anna.replies(question, "Anna zette de eerste stap")
             update = take(fake, answer)
@@ -169,23 +178,13 @@ async def test_webhook_answers_503_soon_while_the_database_is_down(
         fake, clock, own_server, outage_url, tmp_path):
     """A server that is down when an update arrives: after a short wait (WEBHOOK_WAIT, a
     restart's blip) 503, not minutes of holding one of Telegram's few connections."""
-    settings = dataclasses.replace(_settings(fake, outage_url, tmp_path), port=0,
-                                   webhook_url="https://bot.example.org",
-                                   webhook_secret=SECRET)
-    running = await start_webhook(settings, clock, rate_limiter=_limiter(),
-                                  tick_seconds=None, host="127.0.0.1")
-    url = f"http://127.0.0.1:{running.port}/telegram"
+    running, url = await _webhook(fake, clock, outage_url, tmp_path)
     group = Group(fake, title="Samen Sterk")
     try:
-        await _in_do_step(running.repo, group, clock)
-        anna = group.member("Anna", lang="nl")
         # Telegram's patience is not documented; the client's here is 60 s (> WEBHOOK_WAIT,
         # < the 300 s a polling unit waits), so a webhook that waits too long fails here.
         async with httpx.AsyncClient(timeout=60) as client:
-            first = await client.post(url, json=take(fake, await anna.sends("/pdca")),
-                                      headers=HEADERS)
-            assert first.status_code == 200
-            question = await group.bot_says(containing="Do")
+            anna, question = await _asked(client, url, fake, running.repo, group, clock)
             await asyncio.to_thread(own_server.pause)
             answer = await anna.replies(question, "Anna zette de eerste stap")
             update = take(fake, answer)

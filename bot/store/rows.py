@@ -13,7 +13,10 @@ from bot.core.entities import (
     Chat,
     Checkin,
     CheckinAnswer,
+    Coordinator,
     Member,
+    Network,
+    NetworkLink,
     Run,
     RunStatus,
     Scan,
@@ -94,6 +97,20 @@ def checkin(row: Row) -> Checkin:
 def scan(row: Row) -> Scan:
     return Scan(row["id"], row["chat_id"], row["number"], row["anonymous"], row["salt"],
                 moment(row["opened_at"]), moment(row["closed_at"]), row["message_id"])
+
+
+def network(row: Row) -> Network:
+    return Network(row["id"], row["name"], moment(row["created_at"]))
+
+
+def link(row: Row) -> NetworkLink:
+    return NetworkLink(row["network_id"], row["chat_id"], bool(row["share_summaries"]),
+                       moment(row["linked_at"]))
+
+
+def coordinator(row: Row) -> Coordinator:
+    return Coordinator(row["network_id"], row["user_id"], row["chat_id"], row["digest"],
+                       moment(row["digest_next_at"]), moment(row["digest_sent_at"]))
 
 
 def answer(row: Row, value: object, note: str | None) -> Answer:

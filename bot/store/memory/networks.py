@@ -10,8 +10,7 @@ from datetime import datetime
 
 from bot.core.entities import Coordinator, Network, NetworkLink
 from bot.store.memory.base import MemoryBase
-from bot.store.rows import iso, moment
-from bot.store.sqlite.networks import coordinator, link, network
+from bot.store.rows import coordinator, iso, link, moment, network
 
 TABLES = ("networks", "network_coordinators", "network_codes", "network_links")
 

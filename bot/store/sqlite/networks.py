@@ -6,22 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.entities import Coordinator, Network, NetworkLink
-from bot.store.rows import Row, iso, moment
+from bot.store.rows import coordinator, iso, link, moment, network
 from bot.store.sqlite.database import Database
-
-
-def network(row: Row) -> Network:
-    return Network(row["id"], row["name"], moment(row["created_at"]))
-
-
-def link(row: Row) -> NetworkLink:
-    return NetworkLink(row["network_id"], row["chat_id"], bool(row["share_summaries"]),
-                       moment(row["linked_at"]))
-
-
-def coordinator(row: Row) -> Coordinator:
-    return Coordinator(row["network_id"], row["user_id"], row["chat_id"], row["digest"],
-                       moment(row["digest_next_at"]), moment(row["digest_sent_at"]))
 
 
 class Networks(Database):
