@@ -15,7 +15,16 @@ from datetime import date
 import pytest
 from fakebot.conversation import BotMessage
 from icalendar import Calendar
-from journey import FLOW, answer, label, newest_question, question, step_of, wording
+from journey import (
+    FLOW,
+    answer,
+    label,
+    newest_question,
+    question,
+    step_of,
+    three_of_two,
+    wording,
+)
 
 from bot.core.flows import load_all
 from bot.core.i18n import texts
@@ -334,6 +343,31 @@ async def test_a_round_that_works_is_celebrated_and_a_stop_ends_with_a_look_back
         assert said in act.text, said
     run = await bot.repo.latest_run(group.id, "pdca")
     assert run.status == "done" and run.number == 1  # a stop starts no new round
+
+
+async def test_plan_again_but_stop_working_together_starts_no_new_round(bot, group):
+    """"Again" asks for a new round, "stop" ends the collaboration: the stop wins, with
+    its look back, and no round 2 is opened."""
+    anna, bram, carla = await three_of_two(group)
+    await anna.sends("/pdca")
+    for step in PDCA.steps[:PDCA.index("decision")]:
+        if step.when is None:
+            await anna.presses(await pdca_question(group, step.id), "➡️ Volgende")
+    await anna.presses(await pdca_question(group, "decision"), label_pdca("decision", "again"))
+    await bram.replies(await pdca_question(group, "changes"), "Kleinere groepen")
+    together = await pdca_question(group, "continue_together")
+    await carla.presses(together, label_pdca("continue_together", "stop"))
+    brought = await pdca_question(group, "brought")
+    await bram.replies(brought, "Nieuwe vrijwilligers")
+    await carla.replies(brought, "Een plek in de wijk")
+    await anna.replies(await pdca_question(group, "hand_over"), "De lijst gaat naar het wijkteam")
+    await anna.presses(await pdca_question(group, "another_form"),
+                       label_pdca("another_form", "no"))
+    await group.bot_says(containing="Samenvatting · Act")
+    ended = await group.bot_says(containing=NL._("🎉 You have completed every phase."))
+    assert "Ronde 2" not in ended.text
+    run = await bot.repo.latest_run(group.id, "pdca")
+    assert run.status == "done" and run.number == 1
 
 
 def label_pdca(step_id: str, choice: str) -> str:

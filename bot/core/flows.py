@@ -60,7 +60,8 @@ class Flow:
     id: str
     phases: tuple[Phase, ...]
     path: Path
-    repeat_when: Condition | None = None  # a finished run with this answer starts the next
+    # A finished run whose answers meet all of these starts the next round.
+    repeat_when: tuple[Condition, ...] | None = None
     # What outputs read, by step id (checked when the file is loaded): the agreement's
     # sections in order, each with its steps; the choice step whose answer suggests the
     # check-in rhythm, and the date step that gives its weekday; the date and text steps
@@ -160,7 +161,9 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
         raise _fail(path, data["__line__"], f"unknown field(s) {', '.join(sorted(unknown))}")
     repeat = None
     if "repeat_when" in data:
-        repeat = _condition(path, "repeat_when", data["repeat_when"], seen_steps)
+        given = data["repeat_when"]
+        repeat = tuple(_condition(path, "repeat_when", each, seen_steps)
+                       for each in (given if isinstance(given, list) else [given]))
     agreement = _agreement(path, data.get("agreement", []), seen_steps)
     rhythm = _rhythm(path, data.get("checkin_rhythm"), seen_steps)
     calendar = _calendar(path, data.get("calendar", []), seen_steps)

@@ -45,7 +45,8 @@ class Moving:
 
     async def finished(self) -> None:
         ctx, flow = self.ctx, self.flow
-        if flow.repeat_when is not None and holds(flow.repeat_when, given(self.answers)):
+        answers = given(self.answers)
+        if flow.repeat_when and all(holds(c, answers) for c in flow.repeat_when):
             self.replies += await self.dialog.next_round(ctx, flow, self.run)
             return
         self.replies += [Reply(part) for part in split(ctx.t._(
