@@ -370,6 +370,26 @@ async def test_plan_again_but_stop_working_together_starts_no_new_round(bot, gro
     assert run.status == "done" and run.number == 1
 
 
+async def test_a_paused_round_is_continued_with_its_own_command(bot, group):
+    """Every pause message names the command that continues this flow (/pdca), not
+    /proces."""
+    anna, bram, _carla = await three_of_two(group)
+    await anna.sends("/pdca")
+    objective = await pdca_question(group, "objective")
+    await anna.presses(objective, "⏸ Pauze")
+    paused = await group.bot_says(containing="Gepauzeerd")
+    assert "Stuur /pdca om verder te gaan" in paused.text
+    stale = await bram.presses(objective, "➡️ Volgende")
+    assert "Stuur /pdca om verder" in (await group.callback_answer(stale) or "")
+    await bram.replies(objective, "Twintig bezoekers per week")
+    kept = await group.bot_says(containing="Bewaard, Bram")
+    assert "stuur /pdca om verder te gaan" in kept.text
+    await bram.sends("/status")
+    status = await group.bot_says(containing="Waar we staan")
+    assert ("PDCA-ronde 1: Plan — plannen · ⏸ gepauzeerd; stuur /pdca om verder te gaan"
+            in status.text)
+
+
 def label_pdca(step_id: str, choice: str) -> str:
     return NL.key(PDCA.step(step_id).choice_key(choice))
 

@@ -70,6 +70,11 @@ class Texts:
     def has(self, key: str) -> bool:
         return self._tr.gettext(key) != key
 
+    def command(self, name: str) -> str:
+        """A command as this language writes it: /proces for process in Dutch."""
+        spec = words(self.language, self.locales)["commands"].get(name)
+        return "/" + (spec["names"][0] if spec else name)
+
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
 

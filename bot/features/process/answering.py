@@ -67,8 +67,9 @@ class Typed:
                                   self.clock.now(), message_id=ctx.message_id, note=note)
         if current and run.status == "paused":
             said = ctx.t._("✓ Saved, {name}: your answer to “{question}” is kept. We are "
-                           "paused; send /process to continue.", name=esc(ctx.member.name),
-                           question=ctx.t.key(f"{step.key}.short"))
+                           "paused; send {command} to continue.", name=esc(ctx.member.name),
+                           question=ctx.t.key(f"{step.key}.short"),
+                           command=ctx.t.command(run.flow))
         else:
             said = ctx.t._(
                 "✓ Saved, {name}: your answer to “{question}” is added. The group has moved "

@@ -115,7 +115,8 @@ class Dialog:
         flow = self.flows[run.flow]
         if run.status != "active" or run.state == DONE or flow.index(run.state) != index:
             if run.status == "paused" and flow.index(run.state) == index:
-                return Outcome(toast=ctx.t._("Paused. Send /process to continue."))
+                return Outcome(toast=ctx.t._("Paused. Send {command} to continue.",
+                                             command=ctx.t.command(run.flow)))
             return Outcome(toast=ctx.t._("This question is already closed."))
         step = flow.step(run.state)
         if kind == "a" and arg is not None and arg < len(step.values):
@@ -152,7 +153,8 @@ class Dialog:
         if kind == "p":
             await self.live(ctx, run, run.state, "pause")
             return Outcome().say(ctx.t._(
-                "⏸ Paused. Everything so far is saved. Send /process to continue."))
+                "⏸ Paused. Everything so far is saved. Send {command} to continue.",
+                command=ctx.t.command(run.flow)))
         if kind == "t":
             tip = self.tip(step.tip, ctx.t) if step.tip else None
             if tip is None:

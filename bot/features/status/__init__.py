@@ -76,13 +76,15 @@ class Status(Feature):
             flow = self.flows["pdca"]
             where = (t.key(f"pdca.{flow.step(pdca.state).phase}.title")
                      if pdca.state in flow.ids else t._("finished"))
-            lines.append(t._("🔄 PDCA round {n}: {where}", n=pdca.number, where=where))
+            lines.append(t._("🔄 PDCA round {n}: {where}", n=pdca.number, where=where)
+                         + _paused(t, pdca, flow))
         closing = (await ctx.repo.latest_run(ctx.chat.id, "closing")
                    if "closing" in self.flows else None)
         if closing is not None:
             ended = closing.state not in self.flows["closing"].ids
             lines.append(t._("🏁 {title}: {where}", title=t.key("closing.title"),
-                             where=t._("finished") if ended else t._("in progress")))
+                             where=t._("finished") if ended else t._("in progress"))
+                         + _paused(t, closing, self.flows["closing"]))
         schedule = await ctx.repo.schedule(ctx.chat.id)
         if schedule is not None and schedule.next_at:
             lines.append(t._("🔔 Next check-in: {when}", when=t.datetime(
@@ -139,7 +141,8 @@ async def _process(ctx: Ctx, flow: Flow, run: Run, orgs: list[Organisation],
                      i=i, count=count)
         if run.status == "paused":
             lines.append(t._("⏸ Paused at phase {n}/{total} · {phase}, question {i} of "
-                             "{count}. Send /process to continue.", **where))
+                             "{count}. Send {command} to continue.",
+                             command=t.command(flow.id), **where))
         else:
             lines.append(t._("▶️ Phase {n}/{total} · {phase} — question {i} of {count}",
                              **where))
@@ -172,3 +175,10 @@ async def _scan(ctx: Ctx) -> list[str]:
                     n=scan.number, date=day(scan.closed_at))]
     return [t._("🩺 Scan #{n}: open since {date}. Admins close it with /scan result.",
                 n=scan.number, date=day(scan.opened_at))]
+
+
+def _paused(t, run: Run, flow: Flow) -> str:
+    """After a flow's line in the overview: that it is paused, and how to go on."""
+    if run.status != "paused" or run.state not in flow.ids:
+        return ""
+    return " · " + t._("⏸ paused; send {command} to continue", command=t.command(flow.id))
