@@ -266,7 +266,9 @@ async def test_the_network_chart_and_export_hold_no_names(bot, fake, clock):
     assert picture.document.data[:8] == b"\x89PNG\r\n\x1a\n"
     await petra.presses(message, "📄 Export")
     sheet = await petra.chat.bot_says(containing="één rij per samenwerking")
-    table = list(csv.reader(io.StringIO(sheet.document.data.decode("utf-8-sig"))))
+    # Dutch spreadsheets split a CSV at semicolons (the comma is the decimal sign)
+    table = list(csv.reader(io.StringIO(sheet.document.data.decode("utf-8-sig")),
+                            delimiter=";"))
     assert sorted(row[0] for row in table[1:]) == ["'=Noord", "De Linde"]
     book = await petra.chat.bot_says(where=lambda m: "document" in m and
                                      m["document"].get("file_name", "").endswith(".xlsx"))
@@ -279,6 +281,8 @@ async def test_the_network_chart_and_export_hold_no_names(bot, fake, clock):
     assert "'=Noord" in [row[0] for row in table]  # the CSV keeps it text too
     linde_row = next(row for row in table if row[0] == "De Linde")
     assert "Professionele opzet" in linde_row and "nee" in linde_row
+    average = linde_row[table[0].index("Gemiddelde scan")]
+    assert "," in average and "." not in average  # 3,67: a number to a Dutch spreadsheet
     everything = repr(table) + repr(cells)
     for private in ("Anna", "Bram", "Kees", "Lot", "Mo", "geheime", "Petra"):
         assert private not in everything

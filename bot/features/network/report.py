@@ -12,7 +12,7 @@ from datetime import datetime
 from statistics import mean
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 
 from bot.core.i18n import Texts
 from bot.features.network.facts import Facts
@@ -63,14 +63,24 @@ def rows(t: Texts, facts: list[Facts], zone: str) -> list[list[object]]:
 
 
 def to_csv(t: Texts, facts: list[Facts], zone: str) -> bytes:
+    """As the language's spreadsheets read a CSV they open: where the decimal sign is a
+    comma (Dutch), the fields are separated by semicolons and 3,5 is a number."""
+    comma = get_decimal_symbol(t.locale) == ","
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if comma else ",")
     writer.writerow(columns(t))
+    writer.writerows([[_csv_cell(v, comma) for v in row] for row in rows(t, facts, zone)])
+    return out.getvalue().encode("utf-8-sig")  # the BOM: spreadsheets read UTF-8 then
+
+
+def _csv_cell(value: object, comma: bool) -> object:
+    if isinstance(value, float):
+        return str(value).replace(".", ",") if comma else value
     # A cell starting with = + - @ would be read as a formula by a spreadsheet that opens
     # the file: an apostrophe in front keeps it text (OWASP's advice for CSV).
-    writer.writerows([[f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@")
-                       else v for v in row] for row in rows(t, facts, zone)])
-    return out.getvalue().encode("utf-8-sig")  # the BOM: spreadsheets read UTF-8 then
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return f"'{value}"
+    return value
 
 
 def to_xlsx(t: Texts, facts: list[Facts], zone: str, title: str) -> bytes:
