@@ -83,6 +83,13 @@ class Console:
         else:
             outcome = await self.service.text(CHAT, self.actor, line, reply_to=self.open_prompt,
                                               message_id=self._message_id())
+            if not outcome.replies:
+                # A group's bot stays quiet about chatter; here the line was meant for it
+                # (after a restart no question is open yet, and old buttons are gone).
+                self.out((await self._texts())._(
+                    "(No open question to answer. /status shows where the group is; the "
+                    "command of a flow, such as /process, asks its question again.)"))
+                return True
         await self.show(outcome)
         return True
 
