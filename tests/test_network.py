@@ -402,6 +402,10 @@ async def test_guessing_link_codes_stops_after_five_wrong_ones(bot, fake, clock:
         assert "ken ik niet" in (await rik.chat.bot_says()).text
     await rik.sends(f"/netwerk {wrong}")
     assert "Wacht een uur" in (await rik.chat.bot_says()).text
+    # Counted in the store: the limit holds across a restart (and across workers).
+    await bot.restart()
+    await rik.sends(f"/netwerk {wrong}")
+    assert "Wacht een uur" in (await rik.chat.bot_says()).text
 
 
 async def test_the_digest_names_a_group_that_unlinked(bot, fake, clock: FakeClock):

@@ -679,6 +679,26 @@ async def test_a_network_its_coordinators_and_codes(store, clock):
     assert await store.network_code("h1", now) is None
 
 
+async def test_wrong_codes_are_counted_per_chat_and_forgotten(store, clock):
+    _networks_on(store)
+    now = clock.now()
+    async with store.transaction():
+        for minutes in (0, 10, 20):
+            await store.add_wrong_code(-1, now + timedelta(minutes=minutes))
+        await store.add_wrong_code(-2, now)
+    assert await store.wrong_codes(-1, now - timedelta(minutes=1)) == 3
+    assert await store.wrong_codes(-1, now + timedelta(minutes=5)) == 2  # after `since` only
+    assert await store.wrong_codes(-2, now - timedelta(minutes=1)) == 1
+    assert await store.wrong_codes(-3, now - timedelta(minutes=1)) == 0
+    async with store.transaction():
+        await store.forget_wrong_codes(now + timedelta(minutes=10))  # up to and with it
+    assert await store.wrong_codes(-1, now - timedelta(minutes=1)) == 1
+    assert await store.wrong_codes(-2, now - timedelta(minutes=1)) == 0
+    async with store.transaction():
+        await store.clear_wrong_codes(-1)
+    assert await store.wrong_codes(-1, now - timedelta(minutes=1)) == 0
+
+
 async def test_links_follow_their_chat_and_are_only_the_linked(store, clock):
     _networks_on(store)
     now = clock.now()

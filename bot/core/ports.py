@@ -287,6 +287,16 @@ class Store(Protocol):
 
     async def drop_network_code(self, code_hash: str) -> None: ...
 
+    async def add_wrong_code(self, chat_id: int, now: datetime) -> None:
+        """A code typed in this chat that fitted nothing (the limit on guessing)."""
+
+    async def wrong_codes(self, chat_id: int, since: datetime) -> int:
+        """How many wrong codes this chat typed since `since`."""
+
+    async def clear_wrong_codes(self, chat_id: int) -> None: ...
+
+    async def forget_wrong_codes(self, before: datetime) -> None: ...
+
     async def link_chat(self, network_id: int, chat_id: int, user_id: int,
                         now: datetime) -> bool:
         """Linked by this admin; False when the chat was linked already."""

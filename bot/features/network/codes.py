@@ -34,33 +34,20 @@ def looks_like_code(text: str) -> bool:
     return normal(text) is not None
 
 
-class Guesses:
-    """Wrong codes per chat within the last hour, on the injected clock's time. After
-    WRONG_CODES of them no code is checked in that chat until the oldest is an hour old:
-    a typo costs nothing, trying codes one after another stops. Kept in this process's
-    memory (with several workers, each counts its own share)."""
+# Wrong codes per chat within the last hour, on the injected clock's time, kept in the
+# store so the limit holds across several workers and restarts. After WRONG_CODES of them
+# no code is checked in that chat until the oldest is an hour old: a typo costs nothing,
+# trying codes one after another stops.
 
-    def __init__(self) -> None:
-        self.wrong: dict[int, list[datetime]] = {}
+async def blocked(repo, chat_id: int, now: datetime) -> bool:
+    return await repo.wrong_codes(chat_id, now - GUESS_WINDOW) >= WRONG_CODES
 
-    def _recent(self, chat_id: int, now: datetime) -> list[datetime]:
-        recent = [at for at in self.wrong.get(chat_id, []) if now - at < GUESS_WINDOW]
-        if recent:
-            self.wrong[chat_id] = recent
-        else:
-            self.wrong.pop(chat_id, None)
-        return recent
 
-    def blocked(self, chat_id: int, now: datetime) -> bool:
-        return len(self._recent(chat_id, now)) >= WRONG_CODES
+async def missed(repo, chat_id: int, now: datetime) -> bool:
+    """Count a wrong code; True when the chat must wait from now on."""
+    await repo.add_wrong_code(chat_id, now)
+    return await blocked(repo, chat_id, now)
 
-    def missed(self, chat_id: int, now: datetime) -> bool:
-        """Count a wrong code; True when the chat must wait from now on."""
-        if len(self.wrong) > 10_000:  # many chats guessing: drop what is an hour old
-            for chat in list(self.wrong):
-                self._recent(chat, now)
-        self.wrong.setdefault(chat_id, []).append(now)
-        return self.blocked(chat_id, now)
 
-    def fitted(self, chat_id: int) -> None:
-        self.wrong.pop(chat_id, None)
+async def fitted(repo, chat_id: int) -> None:
+    await repo.clear_wrong_codes(chat_id)

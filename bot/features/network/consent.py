@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from bot.core.callbacks import Data, button
 from bot.core.context import Ctx, admins_only, esc, not_this_chat
 from bot.core.outcome import Button, Outcome, Reply
-from bot.features.network.codes import Guesses, digest_of, normal
+from bot.features.network import codes
+from bot.features.network.codes import digest_of, normal
 
 
 @button("nwl")
@@ -58,28 +59,29 @@ def wait(ctx: Ctx) -> str:
                    "meantime.")
 
 
-async def _link_code(ctx: Ctx, raw: str | None, guesses: Guesses) -> tuple[int, str] | str:
+async def _link_code(ctx: Ctx, raw: str | None) -> tuple[int, str] | str:
     """The network a typed link code is for, or what to answer instead; a wrong code
     counts towards the chat's limit (and a chat that reached it is not checked)."""
-    if guesses.blocked(ctx.chat.id, ctx.now):
+    if await codes.blocked(ctx.repo, ctx.chat.id, ctx.now):
         return wait(ctx)
     found = await ctx.repo.network_code(digest_of(raw), ctx.now) if raw else None
     if found is None or found[1] != "link":
-        if raw and guesses.missed(ctx.chat.id, ctx.now):  # a typo of the form is no guess
+        # A typo of the code's form (raw is None) is no guess.
+        if raw and await codes.missed(ctx.repo, ctx.chat.id, ctx.now):
             return wait(ctx)
         return ctx.t._("That link code is unknown or expired. Ask the coordinator for a new "
                        "one.")
-    guesses.fitted(ctx.chat.id)
+    await codes.fitted(ctx.repo, ctx.chat.id)
     return found
 
 
-async def ask(ctx: Ctx, code: str, guesses: Guesses) -> Outcome:
+async def ask(ctx: Ctx, code: str) -> Outcome:
     """`/network CODE` in a group: the consent question, for admins."""
     t = ctx.t
     if not await ctx.is_admin():
         return admins_only(ctx)
     raw = normal(code)
-    found = await _link_code(ctx, raw, guesses)
+    found = await _link_code(ctx, raw)
     if isinstance(found, str):
         return Outcome().say(found)
     network = await ctx.repo.network(found[0])
@@ -93,13 +95,13 @@ async def ask(ctx: Ctx, code: str, guesses: Guesses) -> Outcome:
     return Outcome([Reply(text, [[Button(t._("✅ Link"), Link(ctx.chat.id, raw).encode())]])])
 
 
-async def link(ctx: Ctx, data: Link, message_id: int | None, guesses: Guesses) -> Outcome:
+async def link(ctx: Ctx, data: Link, message_id: int | None) -> Outcome:
     t = ctx.t
     if data.chat != ctx.chat.id or not ctx.in_group:
         return not_this_chat(ctx)
     if not await ctx.is_admin():
         return admins_only(ctx, pressed=True)
-    found = await _link_code(ctx, normal(data.code), guesses)  # a forged button guesses too
+    found = await _link_code(ctx, normal(data.code))  # a forged button guesses too
     if isinstance(found, str):
         return Outcome(toast=found, alert=True)
     network = await ctx.repo.network(found[0])

@@ -20,18 +20,17 @@ from bot.core.i18n import Texts
 from bot.core.i18n import mark as _
 from bot.core.outcome import Button, Outcome, Reply
 from bot.core.ports import Store
-from bot.features.network import consent, digest, report, schedule, view
+from bot.features.network import codes, consent, digest, report, schedule, view
 from bot.features.network.codes import (
     INVITE_VALID,
     LINK_VALID,
-    Guesses,
     digest_of,
     new_code,
     normal,
 )
 from bot.features.network.facts import Facts, Tally, gather, urgency
 
-SWEEP_EVERY = timedelta(hours=1)  # how often unlinked groups' rows are looked at
+SWEEP_EVERY = timedelta(hours=1)  # how often unlinked groups' rows and old wrong codes go
 
 
 @button("nwc")
@@ -71,7 +70,6 @@ class Network(Feature):
     def __init__(self, store: Store, texts: Callable[[str], Texts], flow: Flow,
                  tally: Tally) -> None:
         self.store, self.texts, self.flow, self.tally = store, texts, flow, tally
-        self.guesses = Guesses()  # wrong codes per chat: guessing stops after a few
         self.swept: datetime | None = None  # when unlinked rows were last cleared
 
     def commands(self) -> list[Command]:
@@ -94,7 +92,7 @@ class Network(Feature):
             if first == "unlink":
                 return await consent.unlink_all(ctx)
             if args:
-                return await consent.ask(ctx, args, self.guesses)
+                return await consent.ask(ctx, args)
             return await consent.status(ctx)
         if first == "digest":
             return await self.set_digest(ctx, args.split()[1:])
@@ -150,18 +148,18 @@ class Network(Feature):
         return Outcome([Reply("\n".join(lines), buttons)])
 
     async def link(self, ctx: Ctx, data: consent.Link, message_id: int | None) -> Outcome:
-        return await consent.link(ctx, data, message_id, self.guesses)
+        return await consent.link(ctx, data, message_id)
 
     async def join(self, ctx: Ctx, code: str) -> Outcome:
         t = ctx.t
-        if self.guesses.blocked(ctx.chat.id, ctx.now):
+        if await codes.blocked(ctx.repo, ctx.chat.id, ctx.now):
             return Outcome().say(consent.wait(ctx))
         found = await ctx.repo.network_code(digest_of(code), ctx.now)
         if found is None:
-            if self.guesses.missed(ctx.chat.id, ctx.now):
+            if await codes.missed(ctx.repo, ctx.chat.id, ctx.now):
                 return Outcome().say(consent.wait(ctx))
             return Outcome().say(t._("That code is unknown or expired."))
-        self.guesses.fitted(ctx.chat.id)
+        await codes.fitted(ctx.repo, ctx.chat.id)
         network_id, purpose = found
         if purpose == "link":
             return Outcome().say(t._("That is a link code for groups: an admin sends it in "
@@ -310,6 +308,7 @@ class Network(Feature):
         if self.swept is None or now - self.swept >= SWEEP_EVERY:
             async with self.store.transaction() as unit:
                 await unit.forget_unlinked(now - digest.KEEP_UNLINKED)
+                await unit.forget_wrong_codes(now - codes.GUESS_WINDOW)
             self.swept = now
         for coordinator in await self.store.due_digests(now):
             async with self.store.transaction() as unit:

@@ -12,7 +12,8 @@ from bot.core.entities import Coordinator, Network, NetworkLink
 from bot.store.memory.base import MemoryBase
 from bot.store.rows import coordinator, iso, link, moment, network
 
-TABLES = ("networks", "network_coordinators", "network_codes", "network_links")
+TABLES = ("networks", "network_coordinators", "network_codes", "network_links",
+          "wrong_codes")
 
 
 class MemoryNetworks(MemoryBase):
@@ -122,6 +123,21 @@ class MemoryNetworks(MemoryBase):
                  and r["unlinked_at"] is not None and r["unlinked_at"] > iso(since)]
         return [link(r) for r in sorted(found, key=lambda r: (r["unlinked_at"],
                                                                r["chat_id"]))]
+
+    async def add_wrong_code(self, chat_id: int, now: datetime) -> None:
+        self._rows("wrong_codes").append({"chat_id": chat_id, "typed_at": iso(now)})
+
+    async def wrong_codes(self, chat_id: int, since: datetime) -> int:
+        return sum(1 for r in self._rows("wrong_codes")
+                   if r["chat_id"] == chat_id and r["typed_at"] > iso(since))
+
+    async def clear_wrong_codes(self, chat_id: int) -> None:
+        self.t.rows["wrong_codes"] = [r for r in self._rows("wrong_codes")
+                                      if r["chat_id"] != chat_id]
+
+    async def forget_wrong_codes(self, before: datetime) -> None:
+        self.t.rows["wrong_codes"] = [r for r in self._rows("wrong_codes")
+                                      if r["typed_at"] > iso(before)]
 
     async def forget_unlinked(self, before: datetime) -> int:
         rows = self._rows("network_links")

@@ -79,6 +79,20 @@ class Networks(Database):
                                 network_id, at(since))
         return [link(row) for row in found]
 
+    async def add_wrong_code(self, chat_id: int, now: datetime) -> None:
+        await self._run("INSERT INTO wrong_codes (chat_id, typed_at) VALUES ($1, $2)",
+                        chat_id, at(now))
+
+    async def wrong_codes(self, chat_id: int, since: datetime) -> int:
+        return await self._value("SELECT COUNT(*) FROM wrong_codes WHERE chat_id = $1 "
+                                 "AND typed_at > $2", chat_id, at(since))
+
+    async def clear_wrong_codes(self, chat_id: int) -> None:
+        await self._run("DELETE FROM wrong_codes WHERE chat_id = $1", chat_id)
+
+    async def forget_wrong_codes(self, before: datetime) -> None:
+        await self._run("DELETE FROM wrong_codes WHERE typed_at <= $1", at(before))
+
     async def forget_unlinked(self, before: datetime) -> int:
         return await self._run("DELETE FROM network_links WHERE unlinked_at < $1",
                                at(before))

@@ -231,10 +231,17 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE network_links ADD COLUMN linked_by BIGINT;
     ALTER TABLE network_links ADD COLUMN unlinked_at TIMESTAMPTZ;
-    """,    # 14 (speed, issue 16): the clock looks for due schedules every 30 s; without an index
+    """,
+    # 14 (speed, issue 16): the clock looks for due schedules every 30 s; without an index
     # that read every schedule (39 ms at 100,000 chats), with it only the due ones.
     """
     CREATE INDEX schedules_next_at ON schedules (next_at);
+    """,
+    # 15 (several workers, issue 18): wrong codes typed per chat, the guessing limit's
+    # count, shared by the workers. Kept for an hour.
+    """
+    CREATE TABLE wrong_codes (chat_id BIGINT NOT NULL, typed_at TIMESTAMPTZ NOT NULL);
+    CREATE INDEX wrong_codes_chat ON wrong_codes (chat_id, typed_at);
     """,
 ]
 

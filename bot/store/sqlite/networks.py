@@ -80,6 +80,21 @@ class Networks(Database):
                                 (network_id, iso(since)))
         return [link(row) for row in found]
 
+    async def add_wrong_code(self, chat_id: int, now: datetime) -> None:
+        await self.db.execute("INSERT INTO wrong_codes (chat_id, typed_at) VALUES (?, ?)",
+                              (chat_id, iso(now)))
+
+    async def wrong_codes(self, chat_id: int, since: datetime) -> int:
+        found = await self._all("SELECT COUNT(*) FROM wrong_codes WHERE chat_id = ? "
+                                "AND typed_at > ?", (chat_id, iso(since)))
+        return found[0][0]
+
+    async def clear_wrong_codes(self, chat_id: int) -> None:
+        await self.db.execute("DELETE FROM wrong_codes WHERE chat_id = ?", (chat_id,))
+
+    async def forget_wrong_codes(self, before: datetime) -> None:
+        await self.db.execute("DELETE FROM wrong_codes WHERE typed_at <= ?", (iso(before),))
+
     async def forget_unlinked(self, before: datetime) -> int:
         cur = await self.db.execute("DELETE FROM network_links WHERE unlinked_at < ?",
                                     (iso(before),))
