@@ -135,3 +135,24 @@ async def test_a_closed_question_stays_closed(bot, fake, group):
     assert await group.callback_answer(query) == "Deze vraag is al gesloten."
     old_prompt = await prompt(group)
     assert old_prompt
+
+
+async def test_the_partners_may_name_their_organisation_one_reply_each(bot, fake, group):
+    """A collaboration has two or more organisations: one name is noted, and the question
+    stays open for the other; the answer is the whole list."""
+    anna = group.member("Anna", admin=True, lang="nl")
+    carla = group.member("Carla", lang="nl")
+    await anna.sends("/proces")
+    first = await question(group, "organisations")
+    await anna.replies(first, "Buurthuis De Linde")
+    noted = await group.bot_says(containing="Genoteerd")
+    assert "Buurthuis De Linde" in noted.text and "twee of meer organisaties" in noted.text
+    await carla.replies(first, "Voedselbank Noord")  # a reply to the same question
+    await group.bot_says(containing="Bij welke organisatie horen jullie")
+    await question(group, "why")
+    assert [o.name for o in await bot.repo.organisations(group.id)] == [
+        "Buurthuis De Linde", "Voedselbank Noord"]
+    run = await bot.repo.latest_run(group.id, "process")
+    kept = [a.value for a in await bot.repo.answers(run.id, "organisations")]
+    assert kept[-1] == ["Buurthuis De Linde", "Voedselbank Noord"]
+    assert not fake.errors, fake.errors

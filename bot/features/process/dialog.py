@@ -182,13 +182,20 @@ class Dialog:
             a.organisation_id == ctx.member.organisation_id is not None and a.value == value
             for a in list(by_organisation(await repo.answers(run.id, step.id), step.id)
                           .values()))
-        await repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id, ctx.member.name,
-                              ctx.member.organisation_id, value, now, message_id=ctx.message_id,
-                              note=note)
         if step.kind == "organisations":
             for name in value:
                 await repo.add_organisation(ctx.chat.id, name, now)
+            # The answer is the whole list so far: members may name them one reply each.
+            value = [o.name for o in await repo.organisations(ctx.chat.id)]
+        await repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id, ctx.member.name,
+                              ctx.member.organisation_id, value, now, message_id=ctx.message_id,
+                              note=note)
         orgs = await repo.organisations(ctx.chat.id)
+        if step.kind == "organisations" and len(orgs) < 2:
+            return Outcome([Reply(ctx.t._(
+                "✓ Noted: {names}. Working together takes two or more organisations: reply "
+                "to the question with the other one(s) too.",
+                names=esc(", ".join(o.name for o in orgs))), reply_to=ctx.message_id)])
         if step.collect:
             return Outcome([Reply(ctx.t._(
                 "✓ Added, {name}. Everyone can add more, each as a reply to the question; "
