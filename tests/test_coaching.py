@@ -366,6 +366,8 @@ async def test_plan_again_but_stop_working_together_starts_no_new_round(bot, gro
     await group.bot_says(containing="Samenvatting · Act")
     ended = await group.bot_says(containing=NL._("🎉 You have completed every phase."))
     assert "Ronde 2" not in ended.text
+    # The wrap-up's last words (thanks, the export, /vergeet), not "plan the next round".
+    assert NL.key("closing.done") in ended.text and NL.key("pdca.done") not in ended.text
     run = await bot.repo.latest_run(group.id, "pdca")
     assert run.status == "done" and run.number == 1
 

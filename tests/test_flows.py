@@ -93,6 +93,8 @@ BAD_FLOWS = [
     ("id: x\nphases:\n  - id: a\n    steps:\n      - id: q\n        kind: text\n"
      "        colour: red\n", "5", "colour"),
     ("id: x\nphases:\n  - id: a\n    steps: [\n", "5", "YAML"),
+    ("id: x\nendings:\n  - step: q\n    in: [yes]\nphases:\n  - id: a\n    steps:\n"
+     "      - id: q\n        kind: yesno\n", "3", "`text`"),
 ]
 
 

@@ -72,6 +72,9 @@ class Flow:
     # A decision the next phase waits for: every organisation's answer to the step must
     # be one of the values before the group leaves the step's phase (admins can override).
     gate: Condition | None = None
+    # What a finished run ends with: the catalog key of the first ending whose condition
+    # holds (partners who stop are not invited to a next round), else <flow>.done.
+    endings: tuple[tuple[Condition, str], ...] = ()
     steps: tuple[Step, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -156,7 +159,7 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
             steps.append(step)
         phases.append(Phase(pid, tuple(steps), f"{flow_id}.{pid}"))
     unknown = set(data) - {"id", "phases", "repeat_when", "agreement", "checkin_rhythm",
-                           "calendar", "gate", "__line__"}
+                           "calendar", "gate", "endings", "__line__"}
     if unknown:
         raise _fail(path, data["__line__"], f"unknown field(s) {', '.join(sorted(unknown))}")
     repeat = None
@@ -173,7 +176,14 @@ def parse(path: Path, known_tips: set[str] | None = None) -> Flow:
         if seen_steps[gate.step].kind not in ("choice", "yesno"):
             raise _fail(path, data["gate"].get("__line__", "?"),
                         "`gate` needs a choice or yes/no step")
-    return Flow(flow_id, tuple(phases), path, repeat, agreement, rhythm, calendar, gate)
+    endings = []
+    for each in data.get("endings") or []:
+        if not isinstance(each, dict) or not isinstance(each.get("text"), str):
+            raise _fail(path, each.get("__line__", "?") if isinstance(each, dict) else "?",
+                        "an ending needs `step`, `in` and `text` (a catalog key)")
+        endings.append((_condition(path, "endings", each, seen_steps), each["text"]))
+    return Flow(flow_id, tuple(phases), path, repeat, agreement, rhythm, calendar, gate,
+                tuple(endings))
 
 
 def _calendar(path: Path, data: object, steps: dict[str, Step]) -> tuple:

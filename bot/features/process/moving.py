@@ -49,8 +49,10 @@ class Moving:
         if flow.repeat_when and all(holds(c, answers) for c in flow.repeat_when):
             self.replies += await self.dialog.next_round(ctx, flow, self.run)
             return
+        ending = next((key for condition, key in flow.endings if holds(condition, answers)),
+                      f"{flow.id}.done")
         self.replies += [Reply(part) for part in split(ctx.t._(
-            "🎉 You have completed every phase.") + "\n\n" + ctx.t.key(f"{flow.id}.done"))]
+            "🎉 You have completed every phase.") + "\n\n" + ctx.t.key(ending))]
 
     async def arrived(self, dest: str, trigger: str) -> None:
         intro = trigger == "next" and self.new_phase
