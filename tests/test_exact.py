@@ -197,3 +197,19 @@ async def test_a_long_summary_is_split_between_items(bot, fake, group):
     assert any("Met wie en waarom" in p.text and long_reason.strip() in p.text for p in parts)
     assert any("Wat we meebrengen" in p.text and long_offer.strip() in p.text
                and "Buurthuis: nog open" in p.text for p in parts)
+
+
+async def test_ticking_other_then_replying_is_that_others_explanation(bot, fake, group):
+    """A member ticks ✏️ Other and types what it is before pressing Klaar: the reply is
+    the explanation, with her ticks, and not refused as 'use the buttons'."""
+    _anna, _bram, carla = await three_members(group)
+    why = await question(group, "why")
+    step = FLOW.step("why")
+    await group.callback_answer(await carla.presses(why, label(step, "costs")))
+    await group.callback_answer(await carla.presses(why, label(step, "other")))
+    await carla.replies(why, "Samen één bus rijden")
+    said = await group.bot_says(containing="Carla")
+    assert "knoppen" not in said.text
+    assert await stored(bot, group, "why") == [
+        ("Carla", "Voedselbank", ["costs", "other"], "Samen één bus rijden")]
+    assert not fake.errors, fake.errors

@@ -37,6 +37,9 @@ class Typed:
         step = flow.step(step_id)
         if asks == "more":
             return await self._more(ctx, run, step, text)
+        if asks == "question" and step.kind == "multi" and OTHER in (await ctx.repo.draft(
+                ctx.chat.id, run.id, step.id, ctx.actor.user_id) or []):
+            asks = "other"  # ticked ✏️ Other, then typed what it is: that is its explanation
         note = None
         if asks == "other":
             note = text.strip()
