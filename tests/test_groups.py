@@ -19,6 +19,8 @@ async def test_organisations_are_managed_by_admins(bot, fake, group):
     await group.bot_says(containing="Sportclub Oost")
     await anna.sends("/org toevoegen Buurthuis <De Linde> & co")
     await group.bot_says(containing="Buurthuis <De Linde> & co")
+    await anna.sends("/org toevoegen sportclub  oost")  # the same one, typed another way
+    await group.bot_says(containing="staat al op de lijst")
     await anna.sends("/org hernoem 1 Sportclub West")
     await group.bot_says(containing="Sportclub West")
     await bram.sends("/org")

@@ -147,7 +147,8 @@ async def test_the_partners_may_name_their_organisation_one_reply_each(bot, fake
     await anna.replies(first, "Buurthuis De Linde")
     noted = await group.bot_says(containing="Genoteerd")
     assert "Buurthuis De Linde" in noted.text and "twee of meer organisaties" in noted.text
-    await carla.replies(first, "Voedselbank Noord")  # a reply to the same question
+    # A reply to the same question; the name Anna gave, spelled another way, is no third
+    await carla.replies(first, "Voedselbank Noord\nbuurthuis de  linde")
     await group.bot_says(containing="Bij welke organisatie horen jullie")
     await question(group, "why")
     assert [o.name for o in await bot.repo.organisations(group.id)] == [

@@ -7,6 +7,13 @@ MAX_ORGS = 12
 MAX_ORG_NAME = 60
 
 
+def listed(names: list[str], name: str) -> bool:
+    """Whether an organisation of this name is on the list, ignoring case and spacing
+    ("Buurthuis de Linde" is "Buurthuis De  Linde")."""
+    key = " ".join(name.split()).casefold()
+    return any(" ".join(n.split()).casefold() == key for n in names)
+
+
 def parse_organisations(text: str) -> list[str]:
     """One name per line (commas work too); duplicates and blanks dropped."""
     names: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.core.answers import listed
 from bot.core.callbacks import Data, button
 from bot.core.context import Ctx, admins_only, esc
 from bot.core.entities import Organisation
@@ -65,7 +66,8 @@ class Organisations(Feature):
             name = " ".join(rest.split())[:MAX_NAME]
             if not name:
                 return Outcome().say(t._("Add a name, for example: /org add Buurthuis De Linde"))
-            added = await ctx.repo.add_organisation(ctx.chat.id, name, now)
+            added = not listed([o.name for o in orgs], name) and \
+                await ctx.repo.add_organisation(ctx.chat.id, name, now)
             return Outcome().say(t._("✅ Added: {name}", name=esc(name)) if added
                                  else t._("{name} is already on the list.", name=esc(name)))
         number, _space, name = rest.partition(" ")

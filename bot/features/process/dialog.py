@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.answers import OTHER
+from bot.core.answers import OTHER, listed
 from bot.core.clock import Clock
 from bot.core.context import Ctx, admins_only, esc, not_this_chat
 from bot.core.entities import Run
@@ -183,8 +183,11 @@ class Dialog:
             for a in list(by_organisation(await repo.answers(run.id, step.id), step.id)
                           .values()))
         if step.kind == "organisations":
+            names = [o.name for o in await repo.organisations(ctx.chat.id)]
             for name in value:
-                await repo.add_organisation(ctx.chat.id, name, now)
+                if not listed(names, name):  # named again by another member
+                    await repo.add_organisation(ctx.chat.id, name, now)
+                    names.append(name)
             # The answer is the whole list so far: members may name them one reply each.
             value = [o.name for o in await repo.organisations(ctx.chat.id)]
         await repo.add_answer(run.id, ctx.chat.id, step.id, ctx.actor.user_id, ctx.member.name,
