@@ -21,6 +21,8 @@ async def test_organisations_are_managed_by_admins(bot, fake, group):
     await group.bot_says(containing="Buurthuis <De Linde> & co")
     await anna.sends("/org toevoegen sportclub  oost")  # the same one, typed another way
     await group.bot_says(containing="staat al op de lijst")
+    await anna.sends("/org hernoem 1 buurthuis <de linde> & CO")  # the other one's name
+    await group.bot_says(containing="nog niet op de lijst staat")
     await anna.sends("/org hernoem 1 Sportclub West")
     await group.bot_says(containing="Sportclub West")
     await bram.sends("/org")

@@ -77,7 +77,9 @@ class Organisations(Feature):
         org = orgs[int(number) - 1]
         if word == "rename":
             name = " ".join(name.split())[:MAX_NAME]
-            if not name or not await ctx.repo.rename_organisation(ctx.chat.id, org.id, name):
+            others = [o.name for o in orgs if o.id != org.id]  # a new spelling of its own is fine
+            if not name or listed(others, name) or \
+                    not await ctx.repo.rename_organisation(ctx.chat.id, org.id, name):
                 return Outcome().say(t._("Give a new name that is not on the list yet, for "
                                          "example: /org rename 2 Voedselbank Noord"))
             return Outcome().say(t._("✅ {old} is now called {new}.", old=esc(org.name),
