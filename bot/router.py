@@ -47,8 +47,7 @@ class Router:
 
     def name(self, command: str, language: str) -> str:
         """A command's name in a language (its first name in that language's words)."""
-        spec = words(language, self.locales)["commands"].get(command)
-        return spec["names"][0] if spec else command
+        return texts(language, self.locales).command(command).removeprefix("/")
 
     def menu(self, language: str) -> list[tuple[str, str]]:
         """The command menu of one language (Telegram's setMyCommands)."""
