@@ -697,6 +697,10 @@ async def test_wrong_codes_are_counted_per_chat_and_forgotten(store, clock):
     async with store.transaction():
         await store.clear_wrong_codes(-1)
     assert await store.wrong_codes(-1, now - timedelta(minutes=1)) == 0
+    async with store.transaction():
+        await store.add_wrong_code(-3, now)
+        await store.forget_chat(-3)  # /vergeet: its wrong codes go too
+    assert await store.wrong_codes(-3, now - timedelta(minutes=1)) == 0
 
 
 async def test_links_follow_their_chat_and_are_only_the_linked(store, clock):

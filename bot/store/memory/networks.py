@@ -42,6 +42,10 @@ class MemoryNetworks(MemoryBase):
                 row["linked_by"] = None
         return count
 
+    async def forget_chat(self, chat_id: int) -> None:
+        await super().forget_chat(chat_id)
+        await self.clear_wrong_codes(chat_id)
+
     async def add_network(self, name: str, user_id: int, chat_id: int,
                           now: datetime) -> Network:
         rows = self._rows("networks")

@@ -36,6 +36,7 @@ class Privacy(Database):
         """Delete every row of one chat (children first, so no foreign key is left dangling)."""
         for table in reversed(list(CHAT_TABLES)):
             await self._run(f"DELETE FROM {table} WHERE {_where(table)}", chat_id)
+        await self._run("DELETE FROM wrong_codes WHERE chat_id = $1", chat_id)
 
     async def forget_member(self, user_id: int) -> int:
         """Anonymise this person's answers everywhere, drop their memberships and their

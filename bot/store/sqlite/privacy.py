@@ -29,6 +29,7 @@ class Privacy(Database):
         """Delete every row of one chat (children first, so no foreign key is left dangling)."""
         for table in reversed(list(CHAT_TABLES)):
             await self.db.execute(f"DELETE FROM {table} WHERE {CHAT_TABLES[table]}", (chat_id,))
+        await self.db.execute("DELETE FROM wrong_codes WHERE chat_id = ?", (chat_id,))
 
     async def forget_member(self, user_id: int) -> int:
         """Anonymise this person's answers everywhere, drop their memberships and their
