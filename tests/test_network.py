@@ -43,6 +43,19 @@ async def link(group: Group, admin, code: str) -> None:
     await consent.edited(containing="Gekoppeld aan")
 
 
+async def two_linked(fake, second: str):
+    """De Linde (admin Anna) and a second group (admin Bram) linked to Petra's network
+    Utrecht: (linde, second group, anna, bram, petra)."""
+    linde, other = Group(fake, title="De Linde"), Group(fake, title=second)
+    anna = linde.member("Anna", admin=True, lang="nl")
+    bram = other.member("Bram", admin=True, lang="nl")
+    petra = linde.member("Petra", lang="nl").in_private()
+    code = await start_network(petra, "Utrecht")
+    await link(linde, anna, code)
+    await link(other, bram, code)
+    return linde, other, anna, bram, petra
+
+
 async def overview(petra) -> str:
     await petra.sends("/overzicht")
     return (await petra.chat.bot_says(containing="gekoppelde samenwerkingen")).text
@@ -247,13 +260,7 @@ async def test_the_network_chart_and_export_hold_no_names(bot, fake, clock):
 
     from openpyxl import load_workbook
 
-    linde, noord = Group(fake, title="De Linde"), Group(fake, title="=Noord")
-    anna = linde.member("Anna", admin=True, lang="nl")
-    bram = noord.member("Bram", admin=True, lang="nl")
-    petra = linde.member("Petra", lang="nl").in_private()
-    code = await start_network(petra, "Utrecht")
-    await link(linde, anna, code)
-    await link(noord, bram, code)
+    linde, noord, _anna, _bram, petra = await two_linked(fake, "=Noord")
     await scanned(bot, linde, clock, ["Anna", "Kees", "Lot"])
     await scanned(bot, noord, clock, ["Bram", "Mo"])  # too few to count
 
@@ -410,13 +417,7 @@ async def test_guessing_link_codes_stops_after_five_wrong_ones(bot, fake, clock:
 
 async def test_the_digest_names_a_group_that_unlinked(bot, fake, clock: FakeClock):
     clock.set(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))  # a Monday
-    linde, noord = Group(fake, title="De Linde"), Group(fake, title="Voedselbank Noord")
-    anna = linde.member("Anna", admin=True, lang="nl")
-    bram = noord.member("Bram", admin=True, lang="nl")
-    petra = linde.member("Petra", lang="nl").in_private()
-    code = await start_network(petra, "Utrecht")
-    await link(linde, anna, code)
-    await link(noord, bram, code)
+    _linde, noord, _anna, bram, petra = await two_linked(fake, "Voedselbank Noord")
     await petra.sends("/netwerk weekoverzicht woensdag 8:30")
     await petra.chat.bot_says(containing="elke woensdag om 08:30")
     clock.set(datetime(2026, 1, 7, 7, 30, tzinfo=UTC))
